@@ -1,0 +1,10 @@
+# Sourced by bin/test and bin/demo: use the active virtual environment, or create .venv, and
+# install the template's test requirements (which include the generated project's pins).
+if [ -n "${VIRTUAL_ENV:-}" ]; then
+  PYTHON="$VIRTUAL_ENV/bin/python"
+else
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  PYTHON="$PWD/.venv/bin/python"
+  export VIRTUAL_ENV="$PWD/.venv"
+fi
+"$PYTHON" -m pip install --quiet --disable-pip-version-check -r requirements-test.txt

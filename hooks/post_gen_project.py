@@ -1,0 +1,154 @@
+"""Finish a freshly baked project: secrets into .env, option files out, next steps printed.
+
+Secrets are generated here, on the user's machine, and written only to .env (mode 0600).
+Nothing this hook prints contains a secret.
+"""
+
+import os
+import secrets
+import shutil
+import sys
+from pathlib import Path
+
+ANSWERS = {
+    "project_slug": {{ cookiecutter.project_slug | tojson }},
+    "domain_name": {{ cookiecutter.__domain | tojson }},
+    "database": {{ cookiecutter.database | tojson }},
+    "use_docker": {{ cookiecutter.use_docker | tojson }},
+    "ci": {{ cookiecutter.ci | tojson }},
+}
+
+# Every file that belongs to one option value. A bake keeps the files of the values it chose and
+# removes the others; tests check that each listed path exists in the template.
+OPTION_FILES = {
+    ("database", "postgresql"): ["requirements/postgresql.txt"],
+    ("use_docker", "yes"): ["Dockerfile", "compose.yaml", ".dockerignore"],
+    ("ci", "github"): [".github"],
+}
+
+
+def paths_to_remove(answers):
+    """Paths (relative to the project) that belong to option values the user did not choose."""
+    return [
+        path
+        for (field, value), paths in OPTION_FILES.items()
+        if answers[field] != value
+        for path in paths
+    ]
+
+
+def remove_unselected(project_dir, answers):
+    for relative in paths_to_remove(answers):
+        path = project_dir / relative
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
+def new_secret(nbytes=48):
+    """A URL-safe random token: 48 bytes give 64 characters, all safe in .env files and URLs."""
+    return secrets.token_urlsafe(nbytes)
+
+
+def environment(answers):
+    """The .env entries as (name, value, is_secret, comment) rows, in file order."""
+    slug = answers["project_slug"]
+    rows = [
+        (
+            "DJANGO_SECRET_KEY",
+            new_secret(),
+            True,
+            "Signs sessions, password-reset links and CSRF tokens. At least 50 random characters.",
+        ),
+        (
+            "DJANGO_ADMIN_URL",
+            f"admin-{secrets.token_hex(8)}/",
+            True,
+            "Path of the admin site, ending in '/'. Random so scanners probing /admin/ find nothing.",
+        ),
+        (
+            "DJANGO_ALLOWED_HOSTS",
+            answers["domain_name"],
+            False,
+            "Comma-separated host names this site answers to in production. Never '*'.",
+        ),
+        (
+            "DJANGO_BEHIND_TLS_PROXY",
+            "false",
+            False,
+            "true only behind a TLS proxy that overwrites X-Forwarded-Proto (deploy/nginx does).",
+        ),
+    ]
+    if answers["database"] == "postgresql":
+        password = new_secret(24)
+        rows += [
+            (
+                "POSTGRES_PASSWORD",
+                password,
+                True,
+                "Password of the PostgreSQL role; must match the one in DATABASE_URL.",
+            ),
+            (
+                "DATABASE_URL",
+                f"postgres://{slug}:{password}@127.0.0.1:5432/{slug}",
+                True,
+                "PostgreSQL connection URL: postgres://USER:PASSWORD@HOST:PORT/NAME.",
+            ),
+        ]
+    else:
+        rows.append(
+            (
+                "DATABASE_URL",
+                "sqlite:///db.sqlite3",
+                False,
+                "Database connection URL; a relative SQLite path lives beside manage.py.",
+            )
+        )
+    return rows
+
+
+def render_env(rows, *, with_secrets):
+    lines = []
+    for name, value, is_secret, comment in rows:
+        lines.append(f"# {comment}")
+        lines.append(f"{name}={value if with_secrets or not is_secret else ''}")
+    return "\n".join(lines) + "\n"
+
+
+def write_env_files(project_dir, answers):
+    rows = environment(answers)
+    env_path = project_dir / ".env"
+    # Created with 0600 from the start: the secrets never sit in a world-readable file.
+    fd = os.open(env_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as env_file:
+        env_file.write(render_env(rows, with_secrets=True))
+    (project_dir / ".env.example").write_text(
+        "# Copy to .env and fill the empty values (secrets). Generate one with:\n"
+        '#   python -c "import secrets; print(secrets.token_urlsafe(48))"\n'
+        + render_env(rows, with_secrets=False)
+    )
+
+
+def next_steps(project_dir):
+    return f"""
+Project created in {project_dir}
+Secrets were written to .env (mode 0600, git-ignored). Keep it out of version control.
+
+Next steps:
+  cd {project_dir.name}
+  ./bin/serve      # install, migrate and serve on http://127.0.0.1:8000 (SQLite)
+  ./bin/test       # run the security test suite
+"""
+
+
+def main():
+    project_dir = Path.cwd()
+    remove_unselected(project_dir, ANSWERS)
+    write_env_files(project_dir, ANSWERS)
+    print(next_steps(project_dir))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Tier 1: what a bake writes, and what it refuses to write."""
+
+import re
+import stat
+import subprocess
+import sys
+
+import pytest
+from cookiecutter.exceptions import FailedHookException
+from conftest import OPTION_SETS, ROOT, bake, load_hook, read_env
+
+SECRET_KEYS = {"DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL"}
+
+
+def project_files(project):
+    return [path for path in project.rglob("*") if path.is_file() and "__pycache__" not in path.parts]
+
+
+@pytest.mark.parametrize("option_set", OPTION_SETS)
+def test_no_template_syntax_left(baked, option_set):
+    project = baked(option_set)
+    leftovers = []
+    for path in project_files(project):
+        text = path.read_text()
+        if "cookiecutter" in text:
+            leftovers.append(f"{path}: mentions cookiecutter")
+        # Django templates use {% %} and {{ }} themselves; everything else must be fully rendered.
+        if "templates" not in path.relative_to(project).parts and re.search(r"\{\{|\{%", text):
+            leftovers.append(f"{path}: unrendered Jinja")
+    assert leftovers == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "present", "absent"),
+    [
+        ({}, [".github/workflows/ci.yml", ".github/dependabot.yml"], ["Dockerfile", "requirements/postgresql.txt"]),
+        (
+            OPTION_SETS["alternatives"],
+            ["Dockerfile", "compose.yaml", ".dockerignore", "requirements/postgresql.txt"],
+            [".github"],
+        ),
+    ],
+    ids=["defaults", "alternatives"],
+)
+def test_option_files(baked, overrides, present, absent):
+    project = baked("defaults" if not overrides else "alternatives")
+    assert [path for path in present if not (project / path).exists()] == []
+    assert [path for path in absent if (project / path).exists()] == []
+
+
+@pytest.mark.parametrize("option_set", OPTION_SETS)
+def test_env_file_is_private_and_complete(baked, option_set):
+    project = baked(option_set)
+    env_file = project / ".env"
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    env = read_env(project / ".env")
+    secret = env["DJANGO_SECRET_KEY"]
+    # Django's W009: at least 50 characters, at least 5 distinct, not the insecure prefix.
+    assert len(secret) >= 50 and len(set(secret)) >= 5 and not secret.startswith("django-insecure")
+    assert re.fullmatch(r"admin-[0-9a-f]{16}/", env["DJANGO_ADMIN_URL"])
+    assert env["DJANGO_ALLOWED_HOSTS"] == "example.com"
+    if OPTION_SETS[option_set].get("database") == "postgresql":
+        assert env["DATABASE_URL"].startswith("postgres://")
+        assert env["POSTGRES_PASSWORD"] in env["DATABASE_URL"]
+    else:
+        assert env["DATABASE_URL"] == "sqlite:///db.sqlite3"
+    example = read_env(project / ".env.example")
+    assert list(example) == list(env)
+    for name, value in env.items():
+        if name in SECRET_KEYS or name in {"POSTGRES_PASSWORD", "DATABASE_URL"} and "postgres" in value:
+            assert example[name] == "", name
+    assert ".env" in (project / ".gitignore").read_text().splitlines()
+
+
+def test_two_bakes_share_no_secret(tmp_path, capfd):
+    first = read_env(bake(tmp_path / "a", database="postgresql") / ".env")
+    second = read_env(bake(tmp_path / "b", database="postgresql") / ".env")
+    output = capfd.readouterr()
+    for name in ("DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "POSTGRES_PASSWORD", "DATABASE_URL"):
+        assert first[name] != second[name], name
+    # The hooks' output (next steps) never shows a secret.
+    for env in (first, second):
+        for name in ("DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "POSTGRES_PASSWORD"):
+            assert env[name] not in output.out + output.err, name
+    assert "Next steps" in output.out
+
+
+def test_domain_is_lowercased(tmp_path):
+    project = bake(tmp_path, domain_name="Shop.Example.COM")
+    assert read_env(project / ".env")["DJANGO_ALLOWED_HOSTS"] == "shop.example.com"
+
+
+BAD_ANSWERS = [
+    ("project_name", "   ", "must not be empty"),
+    ("project_slug", "My_Site", "must be a lowercase Python identifier"),
+    ("project_slug", "my-site", "must be a lowercase Python identifier"),
+    ("project_slug", "2fast", "must be a lowercase Python identifier"),
+    ("project_slug", "my site", "must be a lowercase Python identifier"),
+    ("project_slug", "café", "must be a lowercase Python identifier"),
+    ("project_slug", "my/site", "must be a lowercase Python identifier"),
+    ("project_slug", "../escape", "must be a lowercase Python identifier"),
+    ("project_slug", "class", "must not be a Python keyword"),
+    ("project_slug", "_private", "must not start with an underscore"),
+    ("project_slug", "django", "must not shadow a module"),
+    ("project_slug", "csp", "must not shadow a module"),
+    ("project_slug", "config", "must not shadow a module"),
+    ("project_slug", "test", "must not shadow a module"),
+    ("project_slug", "site", "must not shadow a module"),
+    ("project_slug", "email", "must not shadow a module"),
+    ("project_slug", "tests", "must not shadow a module"),
+    ("domain_name", "https://example.com", "without a scheme"),
+    ("domain_name", "example.com:8443", "without a port"),
+    ("domain_name", "example.com/app", "without a path"),
+    ("domain_name", "exa mple.com", "must not contain spaces"),
+    ("domain_name", "-bad-.example.com", "dot-separated labels"),
+    ("domain_name", "example..com", "dot-separated labels"),
+    ("domain_name", "example.com.", "must not end with a dot"),
+    ("domain_name", "bücher.de", "punycode"),
+    ("domain_name", "192.168.1.10", "not an IP address"),
+    ("domain_name", "", "must not be empty"),
+    ("author_email", "not-an-email", "must look like name@example.com"),
+    ("author_email", "a@b", "invalid domain"),
+    ("author_email", "two@@example.com", "invalid domain"),
+    ("author_email", "sp ace@example.com", "invalid part before the @"),
+    ("author_email", ".dot@example.com", "invalid part before the @"),
+    ("time_zone", "Mars/Olympus_Mons", "must be an IANA time zone name"),
+    ("time_zone", "utc ", "must be an IANA time zone name"),
+    ("time_zone", "../../etc/passwd", "must be an IANA time zone name"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "rule"), BAD_ANSWERS)
+def test_bad_answer_is_refused_and_nothing_is_written(tmp_path, capfd, field, value, rule):
+    output_dir = tmp_path / "out"
+    output_dir.mkdir()
+    overrides = {field: value}
+    if field == "project_name":
+        overrides["project_slug"] = "fine_slug"  # the derived slug would be refused too
+    with pytest.raises(FailedHookException):
+        bake(output_dir, **overrides)
+    lines = [line for line in capfd.readouterr().err.splitlines() if line.startswith("ERROR: ")]
+    assert lines == [f"ERROR: {field} {value!r} {rule_message(field, value)}"]
+    assert rule in lines[0]
+    assert list(tmp_path.rglob("*")) == [output_dir]
+
+
+def rule_message(field, value):
+    """The hook's own message for this answer, as its unit tests see it."""
+    hook = load_hook("pre_gen_project")
+    return hook.CHECKS[field](value) + "."
+
+
+def test_cli_exits_1_with_one_line_naming_field_value_and_rule(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "cookiecutter", str(ROOT), "--no-input", "-o", str(tmp_path), "project_slug=Bad-Slug"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "ERROR: project_slug 'Bad-Slug' must be a lowercase Python identifier" in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,30 @@
+"""Tier 2: each baked project passes its own linters, migration check, test suite and deploy checklist."""
+
+import re
+import sys
+
+import pytest
+from conftest import OPTION_SETS, run
+
+pytestmark = pytest.mark.baked
+
+
+@pytest.mark.parametrize("option_set", OPTION_SETS)
+def test_own_checks_and_suite_pass(baked, option_set):
+    project = baked(option_set)
+    result = run(["bin/test", "-q"], cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = re.search(r"(\d+) passed", result.stdout)
+    assert summary and int(summary.group(1)) >= 40, result.stdout
+    assert "failed" not in result.stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize("option_set", OPTION_SETS)
+def test_deploy_checklist_is_clean_with_prod_settings_and_generated_env(baked, option_set):
+    project = baked(option_set)
+    result = run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING", "--settings", "config.settings.prod"],
+        cwd=project,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout

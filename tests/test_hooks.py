@@ -1,0 +1,108 @@
+"""Tier 1: the hooks' logic, imported and called directly."""
+
+import json
+import sys
+
+import pytest
+from conftest import ROOT, TEMPLATE_PROJECT, answers, load_hook
+
+
+@pytest.fixture(scope="module")
+def pre():
+    return load_hook("pre_gen_project")
+
+
+@pytest.fixture(scope="module")
+def post():
+    return load_hook("post_gen_project")
+
+
+def test_default_answers_are_valid(pre):
+    assert pre.validate(pre.ANSWERS) == []
+
+
+def test_answers_with_quotes_and_backslashes_stay_intact():
+    name = 'Dr. "Bobby" O\'Brien\\Co — Ünïcode'
+    hook = load_hook("pre_gen_project", project_name=name, project_slug="bobby")
+    assert hook.ANSWERS["project_name"] == name
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("project_slug", "my_site"),
+        ("project_slug", "shop2"),
+        ("domain_name", "example.com"),
+        ("domain_name", "Shop.Example.COM"),
+        ("domain_name", "xn--bcher-kva.example"),
+        ("domain_name", "intranet"),
+        ("author_email", "first.last+tag@sub.example.org"),
+        ("time_zone", "Europe/Paris"),
+        ("time_zone", "America/Argentina/Buenos_Aires"),
+    ],
+)
+def test_good_answers_pass(pre, field, value):
+    assert pre.validate({**pre.ANSWERS, field: value}) == []
+
+
+def test_every_stdlib_module_is_refused_as_slug(pre):
+    accepted = [name for name in sorted(sys.stdlib_module_names) if pre.check_project_slug(name) is None]
+    assert accepted == []
+
+
+def test_default_slug_is_derived_from_the_name():
+    assert answers(project_name="Acme Billing Portal")["cookiecutter"]["project_slug"] == "acme_billing_portal"
+
+
+def test_option_table_paths_exist_in_the_template(post):
+    missing = [
+        path for paths in post.OPTION_FILES.values() for path in paths if not (TEMPLATE_PROJECT / path).exists()
+    ]
+    assert missing == []
+
+
+def test_option_table_names_real_choices(post):
+    declared = json.loads((ROOT / "cookiecutter.json").read_text())
+    unknown = [(field, value) for field, value in post.OPTION_FILES if value not in declared.get(field, [])]
+    assert unknown == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "removed", "kept"),
+    [
+        ({}, {"requirements/postgresql.txt", "Dockerfile", "compose.yaml", ".dockerignore"}, {".github"}),
+        (
+            {"database": "postgresql", "use_docker": "yes", "ci": "none"},
+            {".github"},
+            {"requirements/postgresql.txt", "Dockerfile"},
+        ),
+    ],
+)
+def test_paths_to_remove_follow_the_answers(overrides, removed, kept):
+    hook = load_hook("post_gen_project", **overrides)
+    paths = set(hook.paths_to_remove(hook.ANSWERS))
+    assert removed <= paths
+    assert not kept & paths
+
+
+def test_env_rows_for_postgresql_share_one_generated_password():
+    hook = load_hook("post_gen_project", database="postgresql")
+    rows = {name: value for name, value, _, _ in hook.environment(hook.ANSWERS)}
+    assert len(rows["POSTGRES_PASSWORD"]) >= 32
+    assert f":{rows['POSTGRES_PASSWORD']}@" in rows["DATABASE_URL"]
+
+
+def env_keys(text):
+    return [line.split("=")[0] for line in text.splitlines() if not line.startswith("#")]
+
+
+def test_env_example_has_the_same_keys_and_no_secret(post):
+    rows = post.environment(post.ANSWERS)
+    example = post.render_env(rows, with_secrets=False)
+    real = post.render_env(rows, with_secrets=True)
+    assert env_keys(example) == env_keys(real) == [name for name, *_ in rows]
+    for _, value, is_secret, _ in rows:
+        if is_secret:
+            assert value not in example
+    # One comment line per variable.
+    assert sum(line.startswith("# ") for line in example.splitlines()) == len(rows)

@@ -1,0 +1,27 @@
+"""Production. Everything sensitive comes from the environment; a missing, placeholder or unsafe
+value stops the process at boot with ImproperlyConfigured naming the variable."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config import env
+
+from .base import *  # noqa: F403
+
+if env.flag("DJANGO_DEBUG"):
+    raise ImproperlyConfigured("DJANGO_DEBUG is on: debug pages leak settings and source; unset it in production.")
+DEBUG = False
+
+SECRET_KEY = env.secret_key()
+ADMIN_URL = env.admin_url()
+ALLOWED_HOSTS = env.allowed_hosts()
+
+if env.flag("DJANGO_BEHIND_TLS_PROXY"):
+    # Only behind a proxy that overwrites X-Forwarded-Proto (deploy/nginx does): otherwise any
+    # client could claim HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed static files served by WhiteNoise with far-future cache headers.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -1,0 +1,80 @@
+"""Every hardening setting of the project, each with the threat it counters.
+
+These are the production values. dev.py relaxes only what plain HTTP on localhost needs;
+prod.py and test.py keep all of them. A reviewer who reads this file knows the posture.
+"""
+
+from csp.constants import NONCE, NONE, SELF
+
+# --- Transport -------------------------------------------------------------------------------
+SECURE_SSL_REDIRECT = True  # plain-HTTP requests get a redirect, never content an eavesdropper could read
+SECURE_HSTS_SECONDS = 31_536_000  # browsers refuse plain HTTP to this host for a year (SSL stripping)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True  # a forgotten HTTP subdomain cannot be used to plant cookies
+SECURE_HSTS_PRELOAD = True  # eligible for browsers' preload list, which protects even the first visit
+# SECURE_PROXY_SSL_HEADER is set in prod.py, and only when DJANGO_BEHIND_TLS_PROXY says a proxy that
+# overwrites X-Forwarded-Proto sits in front: trusting that header without such a proxy lets any
+# client claim HTTPS and defeat the redirect and the Secure-cookie checks.
+
+# --- Cookies ---------------------------------------------------------------------------------
+SESSION_COOKIE_SECURE = True  # the session id never travels over plain HTTP (network sniffing)
+CSRF_COOKIE_SECURE = True  # same for the CSRF token
+SESSION_COOKIE_HTTPONLY = True  # script injected through XSS cannot read the session id
+CSRF_COOKIE_HTTPONLY = True  # the token comes from the form, so no script needs to read the cookie
+SESSION_COOKIE_SAMESITE = "Lax"  # cross-site POSTs arrive without the session (CSRF defence in depth)
+CSRF_COOKIE_SAMESITE = "Lax"  # same for the CSRF cookie
+SESSION_COOKIE_NAME = "__Host-sessionid"  # browser refuses it over HTTP or from a subdomain (cookie tossing)
+CSRF_COOKIE_NAME = "__Host-csrftoken"  # same protection for the CSRF cookie
+SESSION_COOKIE_AGE = 60 * 60 * 12  # a stolen session stops working within half a day
+CSRF_USE_SESSIONS = False  # kept as a cookie so anonymous forms (login) work without creating sessions
+
+# --- Response headers ------------------------------------------------------------------------
+X_FRAME_OPTIONS = "DENY"  # no framing at all: clickjacking (CSP frame-ancestors says the same)
+SECURE_CONTENT_TYPE_NOSNIFF = True  # browsers trust Content-Type instead of sniffing (uploads run as script)
+SECURE_REFERRER_POLICY = "same-origin"  # URLs, which may carry tokens, never leak to other sites
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"  # other sites' windows get no handle on ours (XS-Leaks)
+# SECURE_BROWSER_XSS_FILTER was removed in Django 4.0: browsers dropped their XSS auditors, which could
+# themselves be abused to leak data. Current OWASP advice is "X-XSS-Protection: 0"; the CSP below is
+# the real XSS defence. These headers are added by security.middleware.SecurityHeadersMiddleware.
+EXTRA_SECURITY_HEADERS = {
+    "X-XSS-Protection": "0",  # switch off what is left of legacy XSS auditors (they leak, never protect)
+    "Cross-Origin-Resource-Policy": "same-origin",  # other sites cannot embed our responses (Spectre leaks)
+}
+
+# --- Content Security Policy (django-csp 4) --------------------------------------------------
+# Nothing is allowed unless listed; scripts must come from this origin and carry the per-request
+# nonce. No 'unsafe-inline' or 'unsafe-eval' anywhere: injected markup cannot run script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],  # anything not listed below is refused
+        "script-src": [SELF, NONCE],  # XSS: injected <script> has no valid nonce
+        "style-src": [SELF],  # injected styles cannot exfiltrate data through CSS selectors
+        "img-src": [SELF],  # no tracking pixels or data exfiltration through images
+        "font-src": [SELF],
+        "connect-src": [SELF],  # fetch/XHR cannot send data to other hosts
+        "manifest-src": [SELF],
+        "form-action": [SELF],  # injected forms cannot post credentials elsewhere
+        "base-uri": [NONE],  # injected <base> cannot redirect relative URLs
+        "frame-ancestors": [NONE],  # clickjacking (modern form of X-Frame-Options)
+        "object-src": [NONE],  # no plugins
+        "upgrade-insecure-requests": True,  # a stray http:// subresource is fetched over HTTPS
+    },
+}
+
+# --- Passwords -------------------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",  # memory-hard: GPU cracking of a leaked table is costly
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # verifies (and upgrades) hashes made before Argon2
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},  # long passwords resist guessing far better than complex short ones
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},  # top breached passwords
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Requests --------------------------------------------------------------------------------
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB request bodies at most (memory exhaustion)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000  # hash-collision and parser DoS through huge forms

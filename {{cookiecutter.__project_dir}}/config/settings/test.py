@@ -1,0 +1,31 @@
+"""Test settings: the production posture, with an in-memory database and a fast hasher.
+
+Tests run over HTTPS (see tests/conftest.py), so every protection in security.py is observed
+as production serves it.
+"""
+
+import secrets
+
+from config import env
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = secrets.token_urlsafe(48)  # fresh per run: tests never depend on a committed key
+ADMIN_URL = "admin-test/"
+ALLOWED_HOSTS = ["testserver"]
+
+DATABASES = {"default": env.database(default="sqlite://:memory:")}
+
+# Argon2 costs ~0.2 s per check by design; tests hash many passwords. test_passwords.py checks that
+# production uses Argon2 first.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve static files straight from static/ and the apps, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

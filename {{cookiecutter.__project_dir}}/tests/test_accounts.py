@@ -1,0 +1,92 @@
+"""The custom user model and the authentication views."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.test import override_settings
+from django.urls import reverse
+
+from config.settings import security
+from {{ cookiecutter.project_slug }}.accounts.models import User
+
+
+@pytest.mark.django_db
+def test_email_is_normalised_and_unique_regardless_of_case(password):
+    user = User.objects.create_user(email="  Ann@Example.COM ", password=password)
+    assert user.email == "ann@example.com"
+    with pytest.raises(ValidationError, match="already exists"):
+        User.objects.create_user(email="ANN@example.com", password=password)
+
+
+@pytest.mark.django_db
+def test_database_refuses_case_variant_twins_even_past_the_model(user):
+    other = User.objects.create_user(email="bob@example.com")
+    # A queryset update skips save() and clean(): the functional unique index still holds.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=other.pk).update(email="ANN@EXAMPLE.COM")
+
+
+@pytest.mark.django_db
+def test_login_is_case_insensitive(user, password):
+    assert authenticate(username="ANN@example.com", password=password) == user
+    assert authenticate(username="ann@example.com", password="wrong-" + password) is None
+
+
+@pytest.mark.django_db
+def test_inactive_user_cannot_log_in(user, password, client):
+    user.is_active = False
+    user.save()
+    assert authenticate(username=user.email, password=password) is None
+    response = client.post(reverse("login"), {"username": user.email, "password": password})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_passwords_need_twelve_characters():
+    with pytest.raises(ValidationError, match="at least 12 characters"):
+        validate_password("kT9#vQ2!mZ4")  # 11 characters
+    validate_password("kT9#vQ2!mZ4x")  # 12 characters, not common, not numeric
+
+
+def test_argon2_is_the_production_hasher():
+    assert security.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+@pytest.mark.django_db
+def test_new_passwords_are_stored_with_argon2(password):
+    with override_settings(PASSWORD_HASHERS=security.PASSWORD_HASHERS):
+        user = User.objects.create_user(email="cat@example.com", password=password)
+        assert user.password.startswith("argon2$")
+        assert user.check_password(password)
+
+
+@pytest.mark.django_db
+def test_admin_lives_at_the_configured_path_only(client):
+    assert reverse("admin:index") == "/admin-test/"
+    assert client.get("/admin/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_password_change_replaces_the_old_password(client, user, password):
+    client.force_login(user)
+    new_password = password[::-1] + "-new"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": password, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == reverse("password_change_done")
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+    assert not user.check_password(password)
+
+
+@pytest.mark.django_db
+def test_logout_requires_post_and_ends_the_session(client, user):
+    client.force_login(user)
+    assert client.get(reverse("logout")).status_code == 405
+    response = client.post(reverse("logout"))
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session

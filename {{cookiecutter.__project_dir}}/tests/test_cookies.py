@@ -1,0 +1,60 @@
+"""Cookie flags observed on a real login, with CSRF checks enforced as in a browser."""
+
+import re
+
+from django.urls import reverse
+
+SAME_ORIGIN = "https://testserver"
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def login_page_token(client):
+    page = client.get(reverse("login"))
+    assert page.status_code == 200
+    return CSRF_INPUT.search(page.content.decode()).group(1), page
+
+
+def assert_host_prefixed(cookie):
+    # __Host- cookies must be Secure, Path=/ and carry no Domain, or the browser drops them.
+    assert cookie.key.startswith("__Host-")
+    assert cookie["secure"] is True
+    assert cookie["path"] == "/"
+    assert cookie["domain"] == ""
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+
+
+def test_login_sets_hardened_session_and_csrf_cookies(csrf_client, user, password):
+    token, page = login_page_token(csrf_client)
+    assert_host_prefixed(page.cookies["__Host-csrftoken"])
+
+    response = csrf_client.post(
+        reverse("login"),
+        {"username": user.email, "password": password, "csrfmiddlewaretoken": token},
+        headers={"Origin": SAME_ORIGIN},  # browsers send Origin on every POST
+    )
+    assert response.status_code == 302
+    session = response.cookies["__Host-sessionid"]
+    assert_host_prefixed(session)
+    assert int(session["max-age"]) == 12 * 60 * 60
+
+
+def test_login_without_csrf_token_is_refused(csrf_client, user, password):
+    login_page_token(csrf_client)  # the CSRF cookie alone is not enough
+    response = csrf_client.post(
+        reverse("login"), {"username": user.email, "password": password}, headers={"Origin": SAME_ORIGIN}
+    )
+    assert response.status_code == 403
+    assert b"CSRF" in response.content
+    assert "__Host-sessionid" not in response.cookies
+
+
+def test_login_posted_from_another_origin_is_refused(csrf_client, user, password):
+    token, _ = login_page_token(csrf_client)  # even with a valid token
+    response = csrf_client.post(
+        reverse("login"),
+        {"username": user.email, "password": password, "csrfmiddlewaretoken": token},
+        headers={"Origin": "https://attacker.example"},
+    )
+    assert response.status_code == 403
+    assert "__Host-sessionid" not in response.cookies
