@@ -28,11 +28,16 @@ def answers(**overrides):
     return {"cookiecutter": prompt_for_config(context, no_input=True)}
 
 
-def load_hook(name, **overrides):
-    """Render hooks/<name>.py exactly as cookiecutter does and import the result as a module."""
+def render_hook(name, **overrides):
+    """hooks/<name>.py rendered exactly as cookiecutter renders it for these answers."""
     context = answers(**overrides)
     source = (ROOT / "hooks" / f"{name}.py").read_text()
-    code = StrictEnvironment(context=context, keep_trailing_newline=True).from_string(source).render(**context)
+    return StrictEnvironment(context=context, keep_trailing_newline=True).from_string(source).render(**context)
+
+
+def load_hook(name, **overrides):
+    """The rendered hook, imported as a module so tests can call its functions."""
+    code = render_hook(name, **overrides)
     module = types.ModuleType(name)
     exec(compile(code, f"hooks/{name}.py", "exec"), module.__dict__)  # noqa: S102  (our own rendered hook)
     return module

@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from cookiecutter.exceptions import FailedHookException
 from conftest import OPTION_SETS, ROOT, bake, load_hook, read_env
+from cookiecutter.exceptions import FailedHookException
 
 SECRET_KEYS = {"DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL"}
 
@@ -56,7 +56,9 @@ def test_env_file_is_private_and_complete(baked, option_set):
     env = read_env(project / ".env")
     secret = env["DJANGO_SECRET_KEY"]
     # Django's W009: at least 50 characters, at least 5 distinct, not the insecure prefix.
-    assert len(secret) >= 50 and len(set(secret)) >= 5 and not secret.startswith("django-insecure")
+    assert len(secret) >= 50
+    assert len(set(secret)) >= 5
+    assert not secret.startswith("django-insecure")
     assert re.fullmatch(r"admin-[0-9a-f]{16}/", env["DJANGO_ADMIN_URL"])
     assert env["DJANGO_ALLOWED_HOSTS"] == "example.com"
     if OPTION_SETS[option_set].get("database") == "postgresql":

@@ -4,7 +4,7 @@ import json
 import sys
 
 import pytest
-from conftest import ROOT, TEMPLATE_PROJECT, answers, load_hook
+from conftest import ROOT, TEMPLATE_PROJECT, answers, load_hook, render_hook, run
 
 
 @pytest.fixture(scope="module")
@@ -55,9 +55,7 @@ def test_default_slug_is_derived_from_the_name():
 
 
 def test_option_table_paths_exist_in_the_template(post):
-    missing = [
-        path for paths in post.OPTION_FILES.values() for path in paths if not (TEMPLATE_PROJECT / path).exists()
-    ]
+    missing = [path for paths in post.OPTION_FILES.values() for path in paths if not (TEMPLATE_PROJECT / path).exists()]
     assert missing == []
 
 
@@ -106,3 +104,11 @@ def test_env_example_has_the_same_keys_and_no_secret(post):
             assert value not in example
     # One comment line per variable.
     assert sum(line.startswith("# ") for line in example.splitlines()) == len(rows)
+
+
+@pytest.mark.parametrize("name", ["pre_gen_project", "post_gen_project"])
+def test_rendered_hooks_pass_ruff(tmp_path, name):
+    hook = tmp_path / f"{name}.py"
+    hook.write_text(render_hook(name, project_name='Quote " and \\ backslash', project_slug="quoted"))
+    result = run([sys.executable, "-m", "ruff", "check", "--config", str(ROOT / "pyproject.toml"), str(hook)], tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
