@@ -79,6 +79,18 @@ def environment(answers):
             False,
             "true only behind a TLS proxy that overwrites X-Forwarded-Proto (deploy/nginx does).",
         ),
+        (
+            "REDIS_URL",
+            "redis://127.0.0.1:6379/0",
+            False,
+            "Redis shared by every worker for rate limits: redis://[:PASSWORD@]HOST:PORT/DB.",
+        ),
+        (
+            "EMAIL_URL",
+            "smtp://localhost:25",
+            False,
+            "Mail relay for password-reset mail, e.g. smtp+tls://USER:PASSWORD@smtp.example.com:587.",
+        ),
     ]
     if answers["database"] == "postgresql":
         password = new_secret(24)

@@ -15,6 +15,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # Fragments that mark a value copied from documentation rather than generated.
 PLACEHOLDER_MARKERS = ("changeme", "change-me", "change_me", "replace-me", "placeholder", "django-insecure")
 SUPPORTED_DATABASES = ("sqlite", "postgres", "postgresql")
+SMTP_SCHEMES = ("smtp", "smtps", "smtp+tls", "smtp+ssl")
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
@@ -58,6 +59,23 @@ def admin_url(name="DJANGO_ADMIN_URL"):
             f"{name} must be a path such as 'admin-3f9c2a7b/': no leading '/', a trailing '/', not 'admin/'."
         )
     return value
+
+
+def redis_url(name="REDIS_URL"):
+    value = required(name)
+    if not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"{name} must start with redis://, rediss:// or unix://.")
+    return value
+
+
+def email(name="EMAIL_URL"):
+    """Email settings from a URL. Only SMTP in production: a console backend would write password-reset
+    links (account takeover tokens) into the logs."""
+    value = required(name)
+    scheme = value.partition("://")[0]
+    if scheme not in SMTP_SCHEMES:
+        raise ImproperlyConfigured(f"{name} must start with one of {', '.join(s + '://' for s in SMTP_SCHEMES)}.")
+    return environ.Env.email_url_config(value)
 
 
 def flag(name, default=False):

@@ -13,6 +13,8 @@ VALID_ENV = {
     "DJANGO_SECRET_KEY": "q8Vw3nK1xZr5LmT0pY7sJb2HdF6gC9aE4uN-_oWiRkQtXyBvMcPzSlDhGj",
     "DJANGO_ADMIN_URL": "admin-5d41402abc4b2a76/",
     "DJANGO_ALLOWED_HOSTS": "example.com,www.example.com",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_URL": "smtp+tls://mailer:s3cret@smtp.example.com:587",
 }
 
 
@@ -32,6 +34,16 @@ def test_valid_environment_loads(monkeypatch):
     assert settings["DEBUG"] is False
     assert settings["ALLOWED_HOSTS"] == ["example.com", "www.example.com"]
     assert "SECURE_PROXY_SSL_HEADER" not in settings
+
+
+def test_production_uses_redis_and_smtp(monkeypatch):
+    settings = load_prod(monkeypatch)
+    assert settings["CACHES"]["default"]["BACKEND"] == "django_redis.cache.RedisCache"
+    assert settings["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/0"
+    assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert settings["EMAIL_HOST"] == "smtp.example.com"
+    assert settings["EMAIL_PORT"] == 587
+    assert settings["EMAIL_USE_TLS"] is True
 
 
 def test_proxy_header_is_trusted_only_when_declared(monkeypatch):
@@ -59,6 +71,10 @@ def test_proxy_header_is_trusted_only_when_declared(monkeypatch):
         ("DJANGO_ADMIN_URL", "admin/", "DJANGO_ADMIN_URL must be a path"),
         ("DJANGO_ADMIN_URL", "/secret-admin/", "DJANGO_ADMIN_URL must be a path"),
         ("DJANGO_BEHIND_TLS_PROXY", "sure", "DJANGO_BEHIND_TLS_PROXY must be one of"),
+        ("REDIS_URL", None, "REDIS_URL is not set"),
+        ("REDIS_URL", "localhost:6379", "REDIS_URL must start with redis://"),
+        ("EMAIL_URL", None, "EMAIL_URL is not set"),
+        ("EMAIL_URL", "consolemail://", "EMAIL_URL must start with one of smtp://"),
     ],
 )
 def test_unsafe_environment_is_refused(monkeypatch, variable, value, message):

@@ -1,8 +1,10 @@
-"""Security headers and the Content Security Policy, read off real responses."""
+"""Security headers and the Content Security Policy on every page the project ships, read off real responses."""
 
 import re
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 from django.urls import reverse
 
 NONCE_IN_PAGE = re.compile(r'<script [^>]*nonce="([^"]+)"')
@@ -18,41 +20,99 @@ def parse_csp(header):
     return policy
 
 
-PAGES = ["home", "login"]
+def parse_structured_dict(header):
+    """`a=(), b="x"` -> {"a": "()", "b": '"x"'} (Permissions-Policy, Reporting-Endpoints)."""
+    return dict(item.strip().split("=", 1) for item in header.split(","))
 
 
-@pytest.fixture(params=PAGES)
-def page(request, client, db):
-    return client.get(reverse(request.param))
+ANONYMOUS_PAGES = ["home", "login", "password_reset", "password_reset_done", "password_reset_complete", "admin:login"]
+SIGNED_IN_PAGES = ["home", "password_change", "password_change_done", "admin:index"]
 
 
-def test_transport_and_framing_headers(page):
-    assert page.status_code == 200
-    hsts = [part.strip() for part in page.headers["Strict-Transport-Security"].split(";")]
-    assert sorted(hsts) == sorted(["max-age=31536000", "includeSubDomains", "preload"])
-    assert page.headers["X-Frame-Options"] == "DENY"
-    assert page.headers["X-Content-Type-Options"] == "nosniff"
-    assert page.headers["Referrer-Policy"] == "same-origin"
-    assert page.headers["Cross-Origin-Opener-Policy"] == "same-origin"
-    assert page.headers["Cross-Origin-Resource-Policy"] == "same-origin"
-    # Legacy XSS auditors are switched off (OWASP); the CSP is the XSS defence.
-    assert page.headers["X-XSS-Protection"] == "0"
+def error_pages(client, csrf_client):
+    """status -> response, for every error page the project ships."""
+    yield 403, client.get("/__test__/403/")
+    yield 404, client.get("/no-such-page/")
+    yield 429, client.get("/__test__/429/")
+    client.raise_request_exception = False
+    yield 500, client.get("/__test__/500/")
+    yield 403, csrf_client.post(reverse("login"), {"username": "a@example.com", "password": "x"})
 
 
-def test_csp_is_strict(page):
-    policy = parse_csp(page.headers["Content-Security-Policy"])
-    assert policy["default-src"] == ["'none'"]
-    assert policy["base-uri"] == ["'none'"]
-    assert policy["object-src"] == ["'none'"]
-    assert policy["frame-ancestors"] == ["'none'"]
-    assert policy["form-action"] == ["'self'"]
-    assert "upgrade-insecure-requests" in policy
-    assert [source for source in policy["script-src"] if not source.startswith("'nonce-")] == ["'self'"]
-    every_source = [source for sources in policy.values() for source in sources]
-    assert not [source for source in every_source if "unsafe" in source or source == "*"]
+@pytest.fixture
+def every_page(client, csrf_client, admin_user):
+    """(label, response) for every page the project ships, anonymous and signed in."""
+    pages = [(name, client.get(reverse(name))) for name in ANONYMOUS_PAGES]
+    pages += [(f"{status} page", response) for status, response in error_pages(client, csrf_client)]
+    client.force_login(admin_user)
+    pages += [(f"{name} (signed in)", client.get(reverse(name))) for name in SIGNED_IN_PAGES]
+    return pages
 
 
-def test_csp_nonce_in_header_matches_the_page(client, db):
+def security_header_problems(response):
+    """Every way this response's security headers differ from the policy in security.py."""
+    headers = response.headers
+    expected = {
+        "X-Frame-Options": "DENY",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Cross-Origin-Resource-Policy": "same-origin",
+        "X-XSS-Protection": "0",  # legacy XSS auditors off (OWASP); the CSP is the XSS defence
+    }
+    problems = [f"{name}: {headers.get(name)!r}" for name, value in expected.items() if headers.get(name) != value]
+    hsts = sorted(part.strip() for part in headers.get("Strict-Transport-Security", "").split(";"))
+    if hsts != sorted(["max-age=31536000", "includeSubDomains", "preload"]):
+        problems.append(f"Strict-Transport-Security: {hsts}")
+    policy = parse_csp(headers.get("Content-Security-Policy", ""))
+    required = {
+        "default-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "upgrade-insecure-requests": [],
+        "report-uri": [settings.CSP_REPORT_PATH],
+        "report-to": ["csp-endpoint"],
+    }
+    problems += [f"CSP {name}: {policy.get(name)}" for name, value in required.items() if policy.get(name) != value]
+    if [source for source in policy.get("script-src", []) if not source.startswith("'nonce-")] != ["'self'"]:
+        problems.append(f"CSP script-src: {policy.get('script-src')}")
+    unsafe = [source for sources in policy.values() for source in sources if "unsafe" in source or source == "*"]
+    if unsafe:
+        problems.append(f"CSP allows {unsafe}")
+    endpoints = parse_structured_dict(headers.get("Reporting-Endpoints", "x=y"))
+    if endpoints.get("csp-endpoint") != f'"{settings.CSP_REPORT_PATH}"':
+        problems.append(f"Reporting-Endpoints: {endpoints}")
+    permissions = parse_structured_dict(headers.get("Permissions-Policy", "x=y"))
+    if set(permissions) != set(settings.PERMISSIONS_POLICY) or set(permissions.values()) != {"()"}:
+        problems.append(f"Permissions-Policy: {permissions}")
+    return problems
+
+
+@pytest.mark.urls("tests.error_urls")
+@pytest.mark.django_db
+def test_every_page_carries_every_security_header(every_page):
+    statuses = {label: response.status_code for label, response in every_page}
+    assert statuses == {
+        **dict.fromkeys(ANONYMOUS_PAGES, 200),
+        "403 page": 403,
+        "404 page": 404,
+        "429 page": 429,
+        "500 page": 500,
+        **{f"{name} (signed in)": 200 for name in SIGNED_IN_PAGES},
+    }
+    problems = {label: security_header_problems(response) for label, response in every_page}
+    assert {label: found for label, found in problems.items() if found} == {}
+
+
+def test_permissions_policy_denies_powerful_features():
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "clipboard-read"):
+        assert settings.PERMISSIONS_POLICY[feature] == []
+
+
+@pytest.mark.django_db
+def test_csp_nonce_in_header_matches_the_page(client):
     response = client.get(reverse("home"))
     page_nonces = set(NONCE_IN_PAGE.findall(response.content.decode()))
     header_nonces = {
@@ -67,15 +127,17 @@ def test_csp_nonce_in_header_matches_the_page(client, db):
     assert set(NONCE_IN_PAGE.findall(again)).isdisjoint(page_nonces)
 
 
-def test_error_pages_carry_the_headers(client, db):
-    response = client.get("/no-such-page/")
-    assert response.status_code == 404
-    assert parse_csp(response.headers["Content-Security-Policy"])["default-src"] == ["'none'"]
-    assert response.headers["X-Frame-Options"] == "DENY"
-    assert response.headers["X-XSS-Protection"] == "0"
+@pytest.mark.urls("tests.error_urls")
+@pytest.mark.django_db
+def test_429_page_says_when_to_retry(client):
+    response = client.get("/__test__/429/")
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) == settings.RATELIMIT_RETRY_AFTER
+    assert b"Too many requests" in response.content
 
 
-def test_plain_http_is_redirected_to_https(db):
+@pytest.mark.django_db
+def test_plain_http_is_redirected_to_https():
     from django.test import Client
 
     response = Client().get("/accounts/login/?next=/x")
@@ -83,3 +145,10 @@ def test_plain_http_is_redirected_to_https(db):
     assert response.headers["Location"] == "https://testserver/accounts/login/?next=/x"
     # HSTS only means something over HTTPS; browsers ignore it on HTTP responses.
     assert "Strict-Transport-Security" not in response.headers
+
+
+@override_settings(DEBUG=True)
+@pytest.mark.django_db
+def test_policy_is_unchanged_by_debug(client):
+    # django-csp skips 404/500 pages under DEBUG; everything else must keep the policy.
+    assert parse_csp(client.get(reverse("login")).headers["Content-Security-Policy"])["default-src"] == ["'none'"]

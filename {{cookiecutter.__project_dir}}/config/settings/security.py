@@ -35,9 +35,48 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"  # other sites' windows get no
 # SECURE_BROWSER_XSS_FILTER was removed in Django 4.0: browsers dropped their XSS auditors, which could
 # themselves be abused to leak data. Current OWASP advice is "X-XSS-Protection: 0"; the CSP below is
 # the real XSS defence. These headers are added by security.middleware.SecurityHeadersMiddleware.
+CSP_REPORT_PATH = "/security/csp-report/"  # the project's own endpoint (security/views.py); no third party
 EXTRA_SECURITY_HEADERS = {
     "X-XSS-Protection": "0",  # switch off what is left of legacy XSS auditors (they leak, never protect)
     "Cross-Origin-Resource-Policy": "same-origin",  # other sites cannot embed our responses (Spectre leaks)
+    "Reporting-Endpoints": f'csp-endpoint="{CSP_REPORT_PATH}"',  # where CSP report-to sends violations
+}
+# Powerful browser features the project does not use are denied to every origin, ours included: an
+# injected script or a compromised dependency cannot turn on the camera or read the clipboard.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "clipboard-read",
+        "compute-pressure",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "sync-xhr",
+        "usb",
+        "web-share",
+        "window-management",
+        "xr-spatial-tracking",
+    )
 }
 
 # --- Content Security Policy (django-csp 4) --------------------------------------------------
@@ -57,8 +96,18 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],  # clickjacking (modern form of X-Frame-Options)
         "object-src": [NONE],  # no plugins
         "upgrade-insecure-requests": True,  # a stray http:// subresource is fetched over HTTPS
+        "report-uri": [CSP_REPORT_PATH],  # violations reach us: an attack or a page the policy breaks
+        "report-to": "csp-endpoint",  # same, through the Reporting API (Reporting-Endpoints header)
     },
 }
+CSP_REPORT_MAX_BYTES = 64 * 1024  # larger report bodies are refused (413) before parsing: memory DoS
+CSP_REPORT_RATE = "60/m"  # per client IP: a page can't be used to flood the log with reports
+
+# --- Rate limits (django-ratelimit) ----------------------------------------------------------
+# Limits count in a cache shared by every worker and host: Redis in production (prod.py), where
+# django-ratelimit's system check refuses a process-local cache.
+RATELIMIT_VIEW = "{{ cookiecutter.project_slug }}.security.throttle.too_many_requests"  # 429 + Retry-After
+RATELIMIT_RETRY_AFTER = 60  # seconds; every limit above counts per minute, so this is an upper bound
 
 # --- Passwords -------------------------------------------------------------------------------
 PASSWORD_HASHERS = [

@@ -25,6 +25,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# One process: the local-memory cache counts rate limits exactly (prod.py requires Redis).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]
+
 # Serve static files straight from static/ and the apps, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

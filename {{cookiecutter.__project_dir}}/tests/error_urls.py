@@ -1,0 +1,27 @@
+"""The project's URLs plus views that fail on purpose, so every error page can be checked."""
+
+from django.core.exceptions import PermissionDenied
+from django.urls import path
+from django_ratelimit.exceptions import Ratelimited
+
+from config.urls import urlpatterns as project_urlpatterns
+
+
+def forbidden(request):
+    raise PermissionDenied
+
+
+def throttled(request):
+    raise Ratelimited
+
+
+def broken(request):
+    raise RuntimeError("a bug, on purpose")
+
+
+urlpatterns = [
+    path("__test__/403/", forbidden),
+    path("__test__/429/", throttled),
+    path("__test__/500/", broken),
+    *project_urlpatterns,
+]
