@@ -72,3 +72,11 @@ def baked(tmp_path_factory):
         return projects[name]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory):
+    """A baked project served by gunicorn over TLS with production settings (tests/live.py)."""
+    from live import serve
+
+    yield from serve(tmp_path_factory.mktemp("live"))

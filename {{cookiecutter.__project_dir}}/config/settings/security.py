@@ -48,7 +48,6 @@ PERMISSIONS_POLICY = {
     for feature in (
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "clipboard-read",
@@ -73,7 +72,6 @@ PERMISSIONS_POLICY = {
         "serial",
         "sync-xhr",
         "usb",
-        "web-share",
         "window-management",
         "xr-spatial-tracking",
     )

@@ -1,0 +1,315 @@
+"""Tier 3: a baked project served for real on 127.0.0.1, with the services it needs.
+
+gunicorn serves it over TLS with production settings (certificate made here, thrown away after), backed
+by a real redis-server. A small protocol multiplexer gives the site one port for both schemes, as a
+browser and the Observatory expect: TLS goes to the TLS gunicorn, plain HTTP to a second gunicorn whose
+only answer is Django's own HTTPS redirect. Every process is started here, bound to 127.0.0.1, and
+stopped by its PID.
+"""
+
+import base64
+import hashlib
+import http.cookiejar
+import json
+import os
+import re
+import selectors
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from conftest import ROOT, bake, read_env
+
+OBSERVATORY = ROOT / "tests" / "observatory"
+PASSWORD = "live-test-" + base64.urlsafe_b64encode(os.urandom(12)).decode()
+
+# Test-only code written into the baked copy: never part of a shipped project.
+LIVE_SETTINGS = '''\
+"""Production settings plus test-only pages. Written by the template's live tests."""
+
+import os
+
+from config.settings.prod import *  # noqa: F403
+
+ROOT_URLCONF = "config.live_test_urls"
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = os.environ["LIVE_TEST_MAIL_DIR"]
+'''
+LIVE_URLS = '''\
+"""Test-only pages: error pages on demand and a page that breaks the CSP. Written by the live tests."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.urls import path
+from django_ratelimit.exceptions import Ratelimited
+
+from config.urls import urlpatterns as project_urlpatterns
+
+
+def forbidden(request):
+    raise PermissionDenied
+
+
+def throttled(request):
+    raise Ratelimited
+
+
+def broken(request):
+    raise RuntimeError("a bug, on purpose")
+
+
+def violation(request):
+    return HttpResponse(
+        "<!doctype html><title>violation</title>"
+        "<script>document.title = 'inline script ran'</script>"
+        '<p style="color: red">inline style</p>'
+    )
+
+
+urlpatterns = [
+    path("__test__/403/", forbidden),
+    path("__test__/429/", throttled),
+    path("__test__/500/", broken),
+    path("__test__/violation/", violation),
+    *project_urlpatterns,
+]
+'''
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port, process, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode} before listening on {port}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
+
+
+def stop(process):
+    """Stop a process this module started, by its PID."""
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def make_certificate(directory):
+    """A throwaway self-signed certificate for 127.0.0.1; returns (cert, key, SPKI SHA-256 in base64)."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    public_der = subprocess.run(
+        ["openssl", "x509", "-in", str(cert), "-pubkey", "-noout"], check=True, capture_output=True
+    ).stdout
+    der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "DER"], input=public_der, check=True,
+                         capture_output=True).stdout  # fmt: skip
+    return cert, key, base64.b64encode(hashlib.sha256(der).digest()).decode()
+
+
+class ProtocolMux:
+    """One port, two upstreams: a TLS ClientHello (first byte 0x16) goes to tls_port, anything else to
+    plain_port. Byte-for-byte relay, so each upstream sees the client as it is."""
+
+    def __init__(self, port, tls_port, plain_port):
+        self.port, self.tls_port, self.plain_port = port, tls_port, plain_port
+        self.listener = socket.create_server(("127.0.0.1", port))
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        self.listener.settimeout(0.2)
+        while not self.stopping.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=self._relay, args=(client,), daemon=True).start()
+
+    def _relay(self, client):
+        with client:
+            client.settimeout(10)
+            try:
+                first = client.recv(1, socket.MSG_PEEK)
+                upstream_port = self.tls_port if first == b"\x16" else self.plain_port
+                upstream = socket.create_connection(("127.0.0.1", upstream_port), timeout=10)
+            except OSError:
+                return
+            with upstream:
+                pipes = {client: upstream, upstream: client}
+                with selectors.DefaultSelector() as selector:
+                    for sock in pipes:
+                        selector.register(sock, selectors.EVENT_READ)
+                    while not self.stopping.is_set():
+                        events = selector.select(timeout=30)
+                        if not events:
+                            return
+                        for key, _ in events:
+                            try:
+                                data = key.fileobj.recv(65536)
+                                if not data:
+                                    return
+                                pipes[key.fileobj].sendall(data)
+                            except OSError:
+                                return
+
+    def close(self):
+        self.stopping.set()
+        self.listener.close()
+        self.thread.join(timeout=5)
+
+
+@dataclass
+class LiveSite:
+    project: Path
+    base_url: str
+    cert: Path
+    spki: str
+    admin_url: str
+    user_email: str
+    mail_dir: Path
+    log: Path
+    env: dict = field(repr=False)
+
+    def url(self, path):
+        return self.base_url + path.lstrip("/")
+
+    def manage(self, *args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=self.project, env=self.env, capture_output=True, text=True,
+            timeout=120, check=True,
+        )  # fmt: skip
+
+    def log_text(self):
+        return self.log.read_text(errors="replace")
+
+    def ssl_context(self):
+        return ssl.create_default_context(cafile=str(self.cert))
+
+    def login_cookie(self, email, password):
+        """Log in through the real form (CSRF token, Origin) and return the Cookie header value."""
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=self.ssl_context()), urllib.request.HTTPCookieProcessor(jar)
+        )
+        page = opener.open(self.url("/accounts/login/"), timeout=10).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({"username": email, "password": password, "csrfmiddlewaretoken": token})
+        request = urllib.request.Request(
+            self.url("/accounts/login/"), data=form.encode(), headers={"Origin": self.base_url.rstrip("/")}
+        )
+        opener.open(request, timeout=10).read()
+        cookies = {cookie.name: cookie.value for cookie in jar}
+        assert "__Host-sessionid" in cookies, "login through the form failed"
+        return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def start_redis(directory):
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+         "--dir", str(directory)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    wait_for_port(port, process)
+    return process, port
+
+
+def start_gunicorn(project, env, port, log, *tls_files, workers=2):
+    tls = ["--certfile", str(tls_files[0]), "--keyfile", str(tls_files[1])] if tls_files else []
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--access-logfile", "-", "--error-logfile", "-", *tls],
+        cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    wait_for_port(port, process)
+    return process
+
+
+def observatory_grade(site, targets):
+    """Grade targets ({name, url, cookie?}) with the Observatory package; returns its JSON results."""
+    node = shutil.which("node")
+    assert node, "node is required for the Observatory grading (bin/test installs it)"
+    result = subprocess.run(
+        [node, str(OBSERVATORY / "grade.mjs")], input=json.dumps(targets), capture_output=True, text=True,
+        cwd=OBSERVATORY, env={**os.environ, "NODE_EXTRA_CA_CERTS": str(site.cert)}, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def serve(tmp_path):
+    """Bake, prepare and serve a project; yields a LiveSite and stops everything afterwards."""
+    project = bake(tmp_path / "bake")
+    (project / "config" / "settings" / "live_test.py").write_text(LIVE_SETTINGS)
+    (project / "config" / "live_test_urls.py").write_text(LIVE_URLS)
+    cert, key, spki = make_certificate(tmp_path)
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    processes = []
+    log_path = tmp_path / "gunicorn.log"
+    mux = None
+    try:
+        redis, redis_port = start_redis(tmp_path)
+        processes.append(redis)
+        env = {
+            **os.environ,
+            **read_env(project / ".env"),
+            "DJANGO_SETTINGS_MODULE": "config.settings.live_test",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+            "LIVE_TEST_MAIL_DIR": str(mail_dir),
+        }
+        site_port, tls_port, plain_port = free_port(), free_port(), free_port()
+        site = LiveSite(
+            project=project,
+            base_url=f"https://127.0.0.1:{site_port}/",
+            cert=cert,
+            spki=spki,
+            admin_url=env["DJANGO_ADMIN_URL"],
+            user_email="admin@example.com",
+            mail_dir=mail_dir,
+            log=log_path,
+            env={**env, "DJANGO_SUPERUSER_EMAIL": "admin@example.com", "DJANGO_SUPERUSER_PASSWORD": PASSWORD},
+        )
+        site.manage("migrate", "--no-input")
+        site.manage("collectstatic", "--no-input")
+        site.manage("createsuperuser", "--no-input")
+        with log_path.open("ab") as log:
+            processes.append(start_gunicorn(project, env, tls_port, log, cert, key))
+            processes.append(start_gunicorn(project, env, plain_port, log, workers=1))
+        mux = ProtocolMux(site_port, tls_port, plain_port)
+        yield site
+    finally:
+        if mux:
+            mux.close()
+        for process in reversed(processes):
+            stop(process)

@@ -1,0 +1,99 @@
+"""Tier 3: every shipped page graded by Mozilla's HTTP Observatory (npm @mdn/mdn-http-observatory).
+
+Goal: A+ with no negative test result on every page; 135 where the page sets a cookie, 130 where it sets
+none (the loopback maximum without subresource integrity: the HSTS preload bonus needs the public list).
+"""
+
+import json
+
+import pytest
+from live import PASSWORD, observatory_grade
+
+pytestmark = pytest.mark.live
+
+ANONYMOUS_PAGES = {
+    "home": "",
+    "login": "accounts/login/",
+    "password reset": "accounts/password/reset/",
+    "password reset sent": "accounts/password/reset/sent/",
+    "password reset link, invalid": "accounts/password/reset/MQ/not-a-token/",
+    "password reset complete": "accounts/password/reset/complete/",
+    "admin login": "{admin}login/",
+    "403 page": "__test__/403/",
+    "404 page": "no-such-page/",
+    "429 page": "__test__/429/",
+    "500 page": "__test__/500/",
+}
+SIGNED_IN_PAGES = {
+    "home, signed in": "",
+    "password change": "accounts/password/change/",
+    "password change done": "accounts/password/change/done/",
+    "admin index": "{admin}",
+    "admin users": "{admin}accounts/user/",
+    "admin user form": "{admin}accounts/user/1/change/",
+    "admin group form": "{admin}auth/group/add/",
+}
+EXPECTED_STATUS = {"403 page": 403, "404 page": 404, "429 page": 429, "500 page": 500}
+
+
+@pytest.fixture(scope="module")
+def grades(live_site):
+    cookie = live_site.login_cookie(live_site.user_email, PASSWORD)
+    targets = [
+        {"name": name, "url": live_site.url(path.format(admin=live_site.admin_url))}
+        for name, path in ANONYMOUS_PAGES.items()
+    ] + [
+        {"name": name, "url": live_site.url(path.format(admin=live_site.admin_url)), "cookie": cookie}
+        for name, path in SIGNED_IN_PAGES.items()
+    ]
+    results = {result["name"]: result for result in observatory_grade(live_site, targets)}
+    for result in results.values():  # the per-test table, shown when an assertion fails
+        print(json.dumps({k: result.get(k) for k in ("name", "status", "grade", "score", "error")}))
+        for test, outcome in result.get("tests", {}).items():
+            print(f"    {test:32} {outcome['scoreModifier']:+4d}  {outcome['result']}")
+    return results
+
+
+def test_every_page_answers_itself_as_expected(grades):
+    # No redirect (a signed-in page answering with the login form would be graded as the login form).
+    assert {
+        name: (result.get("status", result.get("error")), result["finalUrl"]) for name, result in grades.items()
+    } == {name: (EXPECTED_STATUS.get(name, 200), result["url"]) for name, result in grades.items()}
+
+
+def test_every_page_grades_a_plus_at_the_loopback_maximum(grades):
+    problems = {}
+    for name, result in grades.items():
+        sets_cookie = result["tests"]["cookies"]["result"] != "cookies-not-found"
+        goal = 135 if sets_cookie else 130
+        negative = {test: o["result"] for test, o in result["tests"].items() if o["scoreModifier"] < 0}
+        failed = {test: o["result"] for test, o in result["tests"].items() if not o["pass"]}
+        if result["grade"] != "A+" or result["score"] < goal or negative or failed:
+            problems[name] = {"grade": result["grade"], "score": result["score"], "goal": goal, **negative, **failed}
+    assert problems == {}
+
+
+def test_plain_http_is_redirected_to_https_by_django(grades):
+    assert {name: result["tests"]["redirection"]["result"] for name, result in grades.items()} == dict.fromkeys(
+        grades, "redirection-to-https"
+    )
+
+
+def test_csp_gets_the_top_result(grades):
+    results = {result["tests"]["content-security-policy"]["result"] for result in grades.values()}
+    assert results == {"csp-implemented-with-no-unsafe-default-src-none"}
+
+
+def test_our_grading_matches_the_official_scan(grades):
+    # Pages the official scan() accepts (2xx/3xx/401/403, no cookie) are graded both ways: same result.
+    compared = 0
+    for result in grades.values():
+        official = result.get("official")
+        if official and "error" not in official:
+            assert (official["grade"], official["score"], official["tests"]) == (
+                result["grade"],
+                result["score"],
+                result["tests"],
+            ), result["name"]
+            compared += 1
+    assert compared >= 5
