@@ -243,11 +243,15 @@ def start_redis(directory):
     return process, port
 
 
+# Worker PID first: tests can tell which process answered.
+ACCESS_LOG_FORMAT = 'access pid=%(p)s "%(r)s" %(s)s'
+
+
 def start_gunicorn(project, env, port, log, *tls_files, workers=2):
     tls = ["--certfile", str(tls_files[0]), "--keyfile", str(tls_files[1])] if tls_files else []
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--access-logfile", "-", "--error-logfile", "-", *tls],
+         "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT, "--error-logfile", "-", *tls],
         cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     wait_for_port(port, process)

@@ -30,22 +30,24 @@ SIGNED_IN_PAGES = ["home", "password_change", "password_change_done", "admin:ind
 
 
 def error_pages(client, csrf_client):
-    """status -> response, for every error page the project ships."""
-    yield 403, client.get("/__test__/403/")
-    yield 404, client.get("/no-such-page/")
-    yield 429, client.get("/__test__/429/")
+    """(label, response) for every error page the project ships."""
+    yield "403 page", client.get("/__test__/403/")
+    yield "404 page", client.get("/no-such-page/")
+    yield "429 page", client.get("/__test__/429/")
     client.raise_request_exception = False
-    yield 500, client.get("/__test__/500/")
-    yield 403, csrf_client.post(reverse("login"), {"username": "a@example.com", "password": "x"})
+    yield "500 page", client.get("/__test__/500/")
+    client.raise_request_exception = True
+    yield "CSRF failure page", csrf_client.post(reverse("login"), {"username": "a@example.com", "password": "x"})
 
 
 @pytest.fixture
 def every_page(client, csrf_client, admin_user):
     """(label, response) for every page the project ships, anonymous and signed in."""
     pages = [(name, client.get(reverse(name))) for name in ANONYMOUS_PAGES]
-    pages += [(f"{status} page", response) for status, response in error_pages(client, csrf_client)]
+    pages += list(error_pages(client, csrf_client))
     client.force_login(admin_user)
     pages += [(f"{name} (signed in)", client.get(reverse(name))) for name in SIGNED_IN_PAGES]
+    pages.append(("logged out page", client.post(reverse("logout"))))
     return pages
 
 
@@ -100,7 +102,9 @@ def test_every_page_carries_every_security_header(every_page):
         "404 page": 404,
         "429 page": 429,
         "500 page": 500,
+        "CSRF failure page": 403,
         **{f"{name} (signed in)": 200 for name in SIGNED_IN_PAGES},
+        "logged out page": 200,
     }
     problems = {label: security_header_problems(response) for label, response in every_page}
     assert {label: found for label, found in problems.items() if found} == {}
