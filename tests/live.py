@@ -85,6 +85,13 @@ urlpatterns = [
 '''
 
 
+SAMPLE_DOCUMENT = """
+from {slug}.accounts.models import User
+from {slug}.documents.models import Document
+Document.objects.create(title="Sample", body="First document.", owner=User.objects.get(email="admin@example.com"))
+"""
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -307,6 +314,7 @@ def serve(tmp_path):
         site.manage("migrate", "--no-input")
         site.manage("collectstatic", "--no-input")
         site.manage("createsuperuser", "--no-input")
+        site.manage("shell", "-c", SAMPLE_DOCUMENT.format(slug=project.name))
         with log_path.open("ab") as log:
             processes.append(start_gunicorn(project, env, tls_port, log, cert, key))
             processes.append(start_gunicorn(project, env, plain_port, log, workers=1))

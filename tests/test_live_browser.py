@@ -136,6 +136,18 @@ def test_every_page_and_form_runs_with_zero_csp_violations(browser, live_site):
         submit({"#id_old_password": NEW_PASSWORD, "#id_new_password1": PASSWORD, "#id_new_password2": PASSWORD})
         assert page.url == site("accounts/password/change/done/")
 
+        # The example app: list, create, read, edit, delete.
+        visit(site("documents/"))
+        visit(site("documents/new/"))
+        submit({"#id_title": "Minutes", "#id_body": "<b>not bold</b>"})
+        assert page.text_content("h1") == "Minutes"
+        document_url = page.url
+        visit(document_url + "edit/")
+        submit({"#id_title": "Minutes, v2"})
+        visit(document_url + "delete/")
+        submit({})
+        assert page.url == site("documents/")
+
         # The admin, whose JavaScript widgets must work under the policy.
         visit(admin)
         visit(admin + "accounts/user/")
@@ -146,7 +158,7 @@ def test_every_page_and_form_runs_with_zero_csp_violations(browser, live_site):
         page.fill("#id_user_permissions_input", "user")  # SelectFilter's live filter (admin JS)
         visit(admin + "accounts/user/add/")
         visit(admin + "auth/group/add/")
-        submit({"#id_name": "Editors"}, button="input[name=_save]")
+        submit({"#id_name": "Reviewers"}, button="input[name=_save]")
         assert "was added successfully" in page.content()
         visit(admin + "password_change/")
 

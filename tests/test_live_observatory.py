@@ -32,6 +32,11 @@ SIGNED_IN_PAGES = {
     "admin users": "{admin}accounts/user/",
     "admin user form": "{admin}accounts/user/1/change/",
     "admin group form": "{admin}auth/group/add/",
+    "documents": "documents/",
+    "new document": "documents/new/",
+    "document": "documents/1/",
+    "edit document": "documents/1/edit/",
+    "delete document": "documents/1/delete/",
 }
 EXPECTED_STATUS = {"403 page": 403, "404 page": 404, "429 page": 429, "500 page": 500}
 

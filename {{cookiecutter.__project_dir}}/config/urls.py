@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("{{ cookiecutter.project_slug }}.core.urls")),
+    path("documents/", include("{{ cookiecutter.project_slug }}.documents.urls")),
     path("security/", include("{{ cookiecutter.project_slug }}.security.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -90,3 +90,40 @@ def test_logout_requires_post_and_ends_the_session(client, user):
     response = client.post(reverse("logout"))
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_password_change_signs_out_every_other_session(client, user, password):
+    from django.test import Client
+
+    other_device = Client()
+    other_device.force_login(user)
+    client.force_login(user)
+    new_password = password[::-1] + "-new"
+    client.post(
+        reverse("password_change"),
+        {"old_password": password, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert client.get(reverse("password_change")).status_code == 200  # this session stays signed in
+    response = other_device.get(reverse("password_change"), secure=True)
+    assert response.status_code == 302  # the other one is out
+    assert response.headers["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_login_does_not_reveal_whether_an_account_exists(client, user, password):
+    inactive = User.objects.create_user(email="gone@example.com", password=password, is_active=False)
+    answers = [
+        client.post(reverse("login"), {"username": email, "password": "wrong-" + password})
+        for email in (user.email, "nobody@example.com")
+    ] + [client.post(reverse("login"), {"username": inactive.email, "password": password})]
+    assert {response.status_code for response in answers} == {200}
+    assert len({str(response.context["form"].errors) for response in answers}) == 1
+
+
+@pytest.mark.django_db
+def test_password_reset_does_not_reveal_whether_an_account_exists(client, user, mailoutbox):
+    known = client.post(reverse("password_reset"), {"email": user.email})
+    unknown = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
+    assert (known.status_code, known.headers["Location"]) == (unknown.status_code, unknown.headers["Location"])
+    assert [message.to for message in mailoutbox] == [[user.email]]

@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "{{ cookiecutter.project_slug }}.accounts",
     "{{ cookiecutter.project_slug }}.core",
+    "{{ cookiecutter.project_slug }}.documents",
     "{{ cookiecutter.project_slug }}.security",
 ]
 

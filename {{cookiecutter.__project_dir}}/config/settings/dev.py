@@ -30,7 +30,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # One process: the local-memory cache counts rate limits exactly (prod.py requires Redis).
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Serve static files straight from static/ and the apps, without collectstatic.
 WHITENOISE_USE_FINDERS = True

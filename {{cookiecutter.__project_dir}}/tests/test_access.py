@@ -1,0 +1,118 @@
+"""Who may do what, table-driven from accounts/roles.py: every role, and anonymous, on every view of the
+documents app. A view without a declared permission, or a role table that no longer matches
+behaviour, fails here."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import get_resolver, reverse
+
+from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.accounts.roles import ROLES
+from {{ cookiecutter.project_slug }}.documents.models import Document
+from {{ cookiecutter.project_slug }}.documents.views import MANAGE_ALL, OwnerOrManagerMixin
+
+ACTORS = ["anonymous", "no role", *ROLES]
+
+
+def documents_views():
+    """(url name, view class, takes a pk) for every URL pattern of the documents app."""
+    namespace = get_resolver().namespace_dict["documents"][1]
+    return [
+        (f"documents:{pattern.name}", pattern.callback.view_class, "pk" in pattern.pattern.converters)
+        for pattern in namespace.url_patterns
+    ]
+
+
+def test_every_documents_view_declares_a_permission():
+    unguarded = [name for name, view, _ in documents_views() if not getattr(view, "permission_required", None)]
+    assert unguarded == []
+
+
+def test_role_table_names_only_real_permissions(db):
+    from {{ cookiecutter.project_slug }}.accounts.role_sync import resolve
+
+    resolve(set().union(*ROLES.values()))  # raises UnknownPermission otherwise
+
+
+def make_actor(actor):
+    if actor == "anonymous":
+        return None
+    user = User.objects.create_user(email=f"{actor.replace(' ', '-').lower()}@example.com")
+    if actor in ROLES:
+        user.groups.add(Group.objects.get(name=actor))
+    return user
+
+
+def expected(actor, view, owns_document):
+    """What roles.py says should happen: 'allowed', 'forbidden' (403) or 'login' (redirect)."""
+    if actor == "anonymous":
+        return "login"
+    granted = ROLES.get(actor, set())
+    if view.permission_required not in granted:
+        return "forbidden"
+    if issubclass(view, OwnerOrManagerMixin) and not owns_document and MANAGE_ALL not in granted:
+        return "forbidden"
+    return "allowed"
+
+
+def outcome(response):
+    if response.status_code == 302 and response.headers["Location"].startswith(reverse("login")):
+        return "login"
+    if response.status_code == 403:
+        return "forbidden"
+    assert response.status_code == 200, response.status_code
+    return "allowed"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("owns_document", [True, False], ids=["own document", "someone else's"])
+def test_access_matches_the_role_table(client, actor, owns_document):
+    user = make_actor(actor)
+    stranger = User.objects.create_user(email="stranger@example.com")
+    document = Document.objects.create(title="Plan", owner=user if owns_document and user else stranger)
+    if user:
+        client.force_login(user)
+    actual, wanted = {}, {}
+    for name, view, takes_pk in documents_views():
+        url = reverse(name, args=[document.pk] if takes_pk else [])
+        actual[name] = outcome(client.get(url))
+        wanted[name] = expected(actor, view, owns_document)
+    assert actual == wanted
+
+
+@pytest.mark.django_db
+def test_editor_changes_and_deletes_only_own_documents(client):
+    editor = make_actor("Editors")
+    mine = Document.objects.create(title="Mine", owner=editor)
+    theirs = Document.objects.create(title="Theirs", owner=User.objects.create_user(email="other@example.com"))
+    client.force_login(editor)
+    assert client.post(reverse("documents:update", args=[theirs.pk]), {"title": "Hacked"}).status_code == 403
+    assert client.post(reverse("documents:delete", args=[theirs.pk])).status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.title == "Theirs"
+    assert client.post(reverse("documents:update", args=[mine.pk]), {"title": "Mine, v2"}).status_code == 302
+    assert client.post(reverse("documents:delete", args=[mine.pk])).status_code == 302
+    assert not Document.objects.filter(pk=mine.pk).exists()
+
+
+@pytest.mark.django_db
+def test_owner_comes_from_the_session_never_from_the_form(client):
+    editor = make_actor("Editors")
+    victim = User.objects.create_user(email="victim@example.com")
+    client.force_login(editor)
+    response = client.post(reverse("documents:create"), {"title": "Note", "owner": victim.pk})
+    assert response.status_code == 302
+    assert Document.objects.get(title="Note").owner == editor
+
+
+@pytest.mark.django_db
+def test_admin_is_for_staff_only(client):
+    administrator = make_actor("Administrators")
+    client.force_login(administrator)
+    # A role alone does not open the admin: is_staff does.
+    assert client.get(reverse("admin:index")).status_code == 302
+    administrator.is_staff = True
+    administrator.save()
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 200
