@@ -74,10 +74,11 @@ def environment(answers):
             "Comma-separated host names this site answers to in production. Never '*'.",
         ),
         (
-            "DJANGO_BEHIND_TLS_PROXY",
-            "false",
+            "DJANGO_TRUSTED_PROXIES",
+            "",
             False,
-            "true only behind a TLS proxy that overwrites X-Forwarded-Proto (deploy/nginx does).",
+            "Reverse proxies in front (IPs or CIDRs, comma-separated; empty: none). Only their X-Forwarded-For"
+            " and X-Forwarded-Proto are believed; e.g. 127.0.0.1 behind deploy/nginx on the same host.",
         ),
         (
             "REDIS_URL",

@@ -85,10 +85,12 @@ urlpatterns = [
 '''
 
 
-SAMPLE_DOCUMENT = """
+SAMPLE_DATA = """
 from {slug}.accounts.models import User
 from {slug}.documents.models import Document
 Document.objects.create(title="Sample", body="First document.", owner=User.objects.get(email="admin@example.com"))
+for email in ("victim@example.com", "bystander@example.com"):
+    User.objects.create_user(email=email, password={password!r})
 """
 
 
@@ -204,6 +206,7 @@ class LiveSite:
     user_email: str
     mail_dir: Path
     log: Path
+    app_ports: list  # TLS gunicorns: two "hosts" sharing the database and Redis
     env: dict = field(repr=False)
 
     def url(self, path):
@@ -299,7 +302,7 @@ def serve(tmp_path):
             "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
             "LIVE_TEST_MAIL_DIR": str(mail_dir),
         }
-        site_port, tls_port, plain_port = free_port(), free_port(), free_port()
+        site_port, tls_port, second_host_port, plain_port = free_port(), free_port(), free_port(), free_port()
         site = LiveSite(
             project=project,
             base_url=f"https://127.0.0.1:{site_port}/",
@@ -309,14 +312,16 @@ def serve(tmp_path):
             user_email="admin@example.com",
             mail_dir=mail_dir,
             log=log_path,
+            app_ports=[tls_port, second_host_port],
             env={**env, "DJANGO_SUPERUSER_EMAIL": "admin@example.com", "DJANGO_SUPERUSER_PASSWORD": PASSWORD},
         )
         site.manage("migrate", "--no-input")
         site.manage("collectstatic", "--no-input")
         site.manage("createsuperuser", "--no-input")
-        site.manage("shell", "-c", SAMPLE_DOCUMENT.format(slug=project.name))
+        site.manage("shell", "-c", SAMPLE_DATA.format(slug=project.name, password=PASSWORD))
         with log_path.open("ab") as log:
             processes.append(start_gunicorn(project, env, tls_port, log, cert, key))
+            processes.append(start_gunicorn(project, env, second_host_port, log, cert, key))
             processes.append(start_gunicorn(project, env, plain_port, log, workers=1))
         mux = ProtocolMux(site_port, tls_port, plain_port)
         yield site

@@ -4,6 +4,7 @@ Every function raises ImproperlyConfigured naming the variable, so a misconfigur
 stops at boot with a clear message instead of running insecurely.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -78,6 +79,17 @@ def email(name="EMAIL_URL"):
     return environ.Env.email_url_config(value)
 
 
+def networks(name):
+    """Comma-separated IP addresses or CIDR networks (empty: none)."""
+    entries = [entry.strip() for entry in os.environ.get(name, "").split(",") if entry.strip()]
+    try:
+        return [ipaddress.ip_network(entry, strict=False) for entry in entries]
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"{name} must list IP addresses or networks such as 127.0.0.1 or 10.0.0.0/8 ({error})."
+        ) from error
+
+
 def flag(name, default=False):
     """A strict boolean: an unrecognised word is an error, not a silent False."""
     raw = os.environ.get(name)
@@ -102,8 +114,16 @@ def database(name="DATABASE_URL", default="sqlite:///db.sqlite3"):
     config = environ.Env.db_url_config(url)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         path = config["NAME"]
-        if path != ":memory:" and not Path(path).is_absolute():
-            config["NAME"] = str(BASE_DIR / path)
+        if path != ":memory:":
+            if not Path(path).is_absolute():
+                config["NAME"] = str(BASE_DIR / path)
+            config["OPTIONS"] = {
+                # Several workers write at once (logins, lockout counters): take the write lock when a
+                # transaction starts and wait for it, instead of failing with "database is locked".
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
     else:
         config["CONN_MAX_AGE"] = 60  # reuse connections instead of paying a TLS and auth handshake per request
         config["CONN_HEALTH_CHECKS"] = True  # a connection the database dropped is replaced, not used

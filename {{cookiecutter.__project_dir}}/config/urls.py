@@ -3,11 +3,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from {{ cookiecutter.project_slug }}.accounts import views as account_views
+
 urlpatterns = [
     path("", include("{{ cookiecutter.project_slug }}.core.urls")),
     path("documents/", include("{{ cookiecutter.project_slug }}.documents.urls")),
     path("security/", include("{{ cookiecutter.project_slug }}.security.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -15,7 +17,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

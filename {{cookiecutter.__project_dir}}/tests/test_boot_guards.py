@@ -19,7 +19,7 @@ VALID_ENV = {
 
 
 def load_prod(monkeypatch, **overrides):
-    for name in ("DJANGO_DEBUG", "DJANGO_BEHIND_TLS_PROXY"):
+    for name in ("DJANGO_DEBUG", "DJANGO_TRUSTED_PROXIES"):
         monkeypatch.delenv(name, raising=False)
     for name, value in {**VALID_ENV, **overrides}.items():
         if value is None:
@@ -47,8 +47,9 @@ def test_production_uses_redis_and_smtp(monkeypatch):
 
 
 def test_proxy_header_is_trusted_only_when_declared(monkeypatch):
-    settings = load_prod(monkeypatch, DJANGO_BEHIND_TLS_PROXY="true")
+    settings = load_prod(monkeypatch, DJANGO_TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/8")
     assert settings["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert [str(network) for network in settings["TRUSTED_PROXIES"]] == ["127.0.0.1/32", "10.0.0.0/8"]
 
 
 @pytest.mark.parametrize(
@@ -70,7 +71,7 @@ def test_proxy_header_is_trusted_only_when_declared(monkeypatch):
         ("DJANGO_ADMIN_URL", None, "DJANGO_ADMIN_URL is not set"),
         ("DJANGO_ADMIN_URL", "admin/", "DJANGO_ADMIN_URL must be a path"),
         ("DJANGO_ADMIN_URL", "/secret-admin/", "DJANGO_ADMIN_URL must be a path"),
-        ("DJANGO_BEHIND_TLS_PROXY", "sure", "DJANGO_BEHIND_TLS_PROXY must be one of"),
+        ("DJANGO_TRUSTED_PROXIES", "nginx", "DJANGO_TRUSTED_PROXIES must list IP addresses"),
         ("REDIS_URL", None, "REDIS_URL is not set"),
         ("REDIS_URL", "localhost:6379", "REDIS_URL must start with redis://"),
         ("EMAIL_URL", None, "EMAIL_URL is not set"),

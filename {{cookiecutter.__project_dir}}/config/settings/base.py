@@ -14,6 +14,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "django_ratelimit",
+    "axes",
     "{{ cookiecutter.project_slug }}.accounts",
     "{{ cookiecutter.project_slug }}.core",
     "{{ cookiecutter.project_slug }}.documents",
@@ -34,6 +35,7 @@ MIDDLEWARE = [
     "{{ cookiecutter.project_slug }}.security.middleware.SecurityHeadersMiddleware",
     # Last, so the 429 it turns a Ratelimited exception into passes back through every header above.
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires: turns a lockout into its 429 page
 ]
 
 ROOT_URLCONF = "config.urls"

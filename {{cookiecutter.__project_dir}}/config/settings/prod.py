@@ -15,9 +15,10 @@ SECRET_KEY = env.secret_key()
 ADMIN_URL = env.admin_url()
 ALLOWED_HOSTS = env.allowed_hosts()
 
-if env.flag("DJANGO_BEHIND_TLS_PROXY"):
-    # Only behind a proxy that overwrites X-Forwarded-Proto (deploy/nginx does): otherwise any
-    # client could claim HTTPS.
+TRUSTED_PROXIES = env.networks("DJANGO_TRUSTED_PROXIES")
+if TRUSTED_PROXIES:
+    # Only behind proxies that overwrite X-Forwarded-Proto (deploy/nginx does): otherwise any client
+    # could claim HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 globals().update(env.email())  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS, ... from EMAIL_URL

@@ -4,6 +4,8 @@ These are the production values. dev.py relaxes only what plain HTTP on localhos
 prod.py and test.py keep all of them. A reviewer who reads this file knows the posture.
 """
 
+from datetime import timedelta
+
 from csp.constants import NONCE, NONE, SELF
 
 # --- Transport -------------------------------------------------------------------------------
@@ -11,9 +13,9 @@ SECURE_SSL_REDIRECT = True  # plain-HTTP requests get a redirect, never content 
 SECURE_HSTS_SECONDS = 31_536_000  # browsers refuse plain HTTP to this host for a year (SSL stripping)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True  # a forgotten HTTP subdomain cannot be used to plant cookies
 SECURE_HSTS_PRELOAD = True  # eligible for browsers' preload list, which protects even the first visit
-# SECURE_PROXY_SSL_HEADER is set in prod.py, and only when DJANGO_BEHIND_TLS_PROXY says a proxy that
-# overwrites X-Forwarded-Proto sits in front: trusting that header without such a proxy lets any
-# client claim HTTPS and defeat the redirect and the Secure-cookie checks.
+# SECURE_PROXY_SSL_HEADER is set in prod.py, and only when DJANGO_TRUSTED_PROXIES names the proxies in
+# front, which overwrite X-Forwarded-Proto: trusting that header without such a proxy lets any client
+# claim HTTPS and defeat the redirect and the Secure-cookie checks.
 
 # --- Cookies ---------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = True  # the session id never travels over plain HTTP (network sniffing)
@@ -101,15 +103,39 @@ CONTENT_SECURITY_POLICY = {
 CSP_REPORT_MAX_BYTES = 64 * 1024  # larger report bodies are refused (413) before parsing: memory DoS
 CSP_REPORT_RATE = "60/m"  # per client IP: a page can't be used to flood the log with reports
 
-# --- Rate limits (django-ratelimit) ----------------------------------------------------------
-# Limits count in a cache shared by every worker and host: Redis in production (prod.py), where
-# django-ratelimit's system check refuses a process-local cache.
+# --- Brute force and rate limits -------------------------------------------------------------
+# Both reject before authenticate() runs, so a flood never reaches the password hasher (~0.14 s and
+# 64 MiB per check). Counters live where every worker and host sees them: the database (lockouts)
+# and Redis (rate limits; prod.py, where django-ratelimit's check refuses a process-local cache).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked-out login is refused before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5  # failed logins for one account from one client before a lockout (online guessing)
+AXES_COOLOFF_TIME = timedelta(minutes=15)  # lockout length; the correct password is refused meanwhile
+# Lock the (account, client) pair, not the account: an attacker cannot lock the real user out from
+# their own device (account DoS). Guessing one account from many clients is bounded by the
+# per-account rate limit below instead.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a successful login clears that pair's failures
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # shared by every process; resettable in the admin
+AXES_LOCKOUT_CALLABLE = "{{ cookiecutter.project_slug }}.security.throttle.locked_out"  # 429 + Retry-After page
+AXES_CLIENT_IP_CALLABLE = "{{ cookiecutter.project_slug }}.security.client_ip.client_ip"  # proxy-aware, unforgeable
+AXES_USERNAME_CALLABLE = "{{ cookiecutter.project_slug }}.security.throttle.axes_username"  # case variants count together
+RATELIMIT_IP_META_KEY = "{{ cookiecutter.project_slug }}.security.client_ip.client_ip"  # same client address for limits
+RATELIMIT_LOGIN_PER_IP = "30/m"  # one client: a script gets at most 30 guesses a minute, over all accounts
+RATELIMIT_LOGIN_PER_ACCOUNT = "10/m"  # one account, all clients: bounds a botnet guessing a single account
+RATELIMIT_RESET_PER_IP = "5/m"  # reset requests: no mass probing or mail flooding from one client
+RATELIMIT_RESET_PER_ACCOUNT = "2/m"  # reset mails to one address: no mail bombing
 RATELIMIT_VIEW = "{{ cookiecutter.project_slug }}.security.throttle.too_many_requests"  # 429 + Retry-After
-RATELIMIT_RETRY_AFTER = 60  # seconds; every limit above counts per minute, so this is an upper bound
+RATELIMIT_RETRY_AFTER = 60  # seconds; every limit counts per minute, so this is an upper bound
+TRUSTED_PROXIES = []  # X-Forwarded-For is ignored unless it comes from these (prod.py: DJANGO_TRUSTED_PROXIES)
 
 # --- Passwords -------------------------------------------------------------------------------
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",  # memory-hard: GPU cracking of a leaked table is costly
+    # Argon2id, memory-hard: cracking a leaked table on GPUs is costly. Parameters and their memory
+    # budget (64 MiB per concurrent check) are explained in accounts/hashers.py.
+    "{{ cookiecutter.project_slug }}.accounts.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # verifies (and upgrades) hashes made before Argon2
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,9 +1,36 @@
+"""Responses for throttled and locked-out requests: 429 with Retry-After, under the full CSP.
+
+Both are decided before any password is checked: django-ratelimit decorates the login view, and
+django-axes' backend comes first in AUTHENTICATION_BACKENDS, so a flood never reaches the hasher.
+"""
+
 from django.conf import settings
 from django.shortcuts import render
 
 
-def too_many_requests(request, exception=None):
-    """The response to a rate-limited request (RATELIMIT_VIEW): 429 with Retry-After, under the full CSP."""
+def too_many_requests(request, exception=None, retry_after=None):
+    """RATELIMIT_VIEW: a rate limit was hit."""
     response = render(request, "429.html", status=429)
-    response["Retry-After"] = str(settings.RATELIMIT_RETRY_AFTER)
+    response["Retry-After"] = str(retry_after or settings.RATELIMIT_RETRY_AFTER)
     return response
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: too many failed logins for this account from this client."""
+    return too_many_requests(request, retry_after=int(settings.AXES_COOLOFF_TIME.total_seconds()))
+
+
+def posted_account(field):
+    """A django-ratelimit key: the account named in a form field, in the canonical form accounts use,
+    so case variants of one address share one budget."""
+
+    def key(group, request):
+        return request.POST.get(field, "").strip().lower()
+
+    return key
+
+
+def axes_username(request, credentials=None):
+    """AXES_USERNAME_CALLABLE: the login's account name in canonical form (case variants share a counter)."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return username.strip().lower()
