@@ -4,6 +4,7 @@ Secrets are generated here, on the user's machine, and written only to .env (mod
 Nothing this hook prints contains a secret.
 """
 
+import base64
 import os
 import secrets
 import shutil
@@ -66,6 +67,13 @@ def environment(answers):
             f"admin-{secrets.token_hex(8)}/",
             True,
             "Path of the admin site, ending in '/'. Random so scanners probing /admin/ find nothing.",
+        ),
+        (
+            "DJANGO_OTP_KEY",
+            base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii"),
+            True,
+            "Encrypts two-factor (TOTP) secrets at rest: 32 random bytes, URL-safe base64. Losing it disables"
+            " every authenticator app.",
         ),
         (
             "DJANGO_ALLOWED_HOSTS",

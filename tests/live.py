@@ -85,12 +85,20 @@ urlpatterns = [
 '''
 
 
+TOTP_SECRET = base64.b32encode(os.urandom(20)).decode()  # the superuser's authenticator app
 SAMPLE_DATA = """
+import base64
 from {slug}.accounts.models import User
 from {slug}.documents.models import Document
-Document.objects.create(title="Sample", body="First document.", owner=User.objects.get(email="admin@example.com"))
+from {slug}.twofactor.crypto import encrypt
+from {slug}.twofactor.models import TOTPDevice
+admin = User.objects.get(email="admin@example.com")
+Document.objects.create(title="Sample", body="First document.", owner=admin)
+TOTPDevice.objects.create(user=admin, name="app", confirmed=True, encrypted_key=encrypt(base64.b32decode({secret!r})))
 for email in ("victim@example.com", "bystander@example.com"):
     User.objects.create_user(email=email, password={password!r})
+for email in ("newstaff@example.com", "pending@example.com"):
+    User.objects.create_user(email=email, password={password!r}, is_staff=True)
 """
 
 
@@ -224,19 +232,37 @@ class LiveSite:
     def ssl_context(self):
         return ssl.create_default_context(cafile=str(self.cert))
 
-    def login_cookie(self, email, password):
-        """Log in through the real form (CSRF token, Origin) and return the Cookie header value."""
+    def totp_code(self):
+        """A code from the superuser's app. Each time step is accepted once (no replays), and the site
+        accepts the steps next to the current one, so successive logins walk forward through them."""
+        import pyotp
+
+        now = int(time.time()) // 30
+        step = max(getattr(self, "_last_step", -1) + 1, now - 1)
+        while step > int(time.time()) // 30 + 1:
+            time.sleep(1)
+        self._last_step = step
+        return pyotp.TOTP(TOTP_SECRET).at(step * 30)
+
+    def login_cookie(self, email, password, second_factor=True):
+        """Log in through the real forms (CSRF token, Origin; then the code step unless told not to)
+        and return the Cookie header value."""
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(
             urllib.request.HTTPSHandler(context=self.ssl_context()), urllib.request.HTTPCookieProcessor(jar)
         )
-        page = opener.open(self.url("/accounts/login/"), timeout=10).read().decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        form = urllib.parse.urlencode({"username": email, "password": password, "csrfmiddlewaretoken": token})
-        request = urllib.request.Request(
-            self.url("/accounts/login/"), data=form.encode(), headers={"Origin": self.base_url.rstrip("/")}
-        )
-        opener.open(request, timeout=10).read()
+
+        def submit(path, fields):
+            page = opener.open(self.url(path), timeout=10).read().decode()
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+            form = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token})
+            origin = {"Origin": self.base_url.rstrip("/")}
+            return opener.open(urllib.request.Request(self.url(path), data=form.encode(), headers=origin), timeout=10)
+
+        submit("/accounts/login/", {"username": email, "password": password}).read()
+        if second_factor:
+            landed = submit("/accounts/two-factor/verify/", {"code": self.totp_code()})
+            assert landed.geturl() == self.url(""), "the code step failed"
         cookies = {cookie.name: cookie.value for cookie in jar}
         assert "__Host-sessionid" in cookies, "login through the form failed"
         return "; ".join(f"{name}={value}" for name, value in cookies.items())
@@ -318,7 +344,7 @@ def serve(tmp_path):
         site.manage("migrate", "--no-input")
         site.manage("collectstatic", "--no-input")
         site.manage("createsuperuser", "--no-input")
-        site.manage("shell", "-c", SAMPLE_DATA.format(slug=project.name, password=PASSWORD))
+        site.manage("shell", "-c", SAMPLE_DATA.format(slug=project.name, password=PASSWORD, secret=TOTP_SECRET))
         with log_path.open("ab") as log:
             processes.append(start_gunicorn(project, env, tls_port, log, cert, key))
             processes.append(start_gunicorn(project, env, second_host_port, log, cert, key))

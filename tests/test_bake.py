@@ -9,7 +9,7 @@ import pytest
 from conftest import OPTION_SETS, ROOT, bake, load_hook, read_env
 from cookiecutter.exceptions import FailedHookException
 
-SECRET_KEYS = {"DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL"}
+SECRET_KEYS = {"DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_OTP_KEY"}
 
 
 def project_files(project):
@@ -78,11 +78,11 @@ def test_two_bakes_share_no_secret(tmp_path, capfd):
     first = read_env(bake(tmp_path / "a", database="postgresql") / ".env")
     second = read_env(bake(tmp_path / "b", database="postgresql") / ".env")
     output = capfd.readouterr()
-    for name in ("DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "POSTGRES_PASSWORD", "DATABASE_URL"):
+    for name in ("DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_OTP_KEY", "POSTGRES_PASSWORD", "DATABASE_URL"):
         assert first[name] != second[name], name
     # The hooks' output (next steps) never shows a secret.
     for env in (first, second):
-        for name in ("DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "POSTGRES_PASSWORD"):
+        for name in ("DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_OTP_KEY", "POSTGRES_PASSWORD"):
             assert env[name] not in output.out + output.err, name
     assert "Next steps" in output.out
 

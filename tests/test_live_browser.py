@@ -10,6 +10,7 @@ import json
 import re
 import time
 
+import pyotp
 import pytest
 from live import PASSWORD
 
@@ -127,9 +128,14 @@ def test_every_page_and_form_runs_with_zero_csp_violations(browser, live_site):
         assert page.url == site("accounts/password/reset/complete/")
         visit(site("accounts/password/reset/MQ/not-a-token/"))
 
-        # Logged in.
+        # Logged in: password, then the code from the authenticator app.
         visit(site("accounts/login/"))
         submit({"#id_username": live_site.user_email, "#id_password": NEW_PASSWORD})
+        assert page.url.startswith(site("accounts/two-factor/verify/"))
+        submit({"#id_code": "000000"})
+        assert "not valid" in page.content()
+        time.sleep(1.1)  # the device's back-off after one wrong code
+        submit({"#id_code": live_site.totp_code()})
         assert page.url == site("")
         assert page.text_content("[data-js-status]") == "Scripts are on."
         visit(site("accounts/password/change/"))
@@ -162,7 +168,29 @@ def test_every_page_and_form_runs_with_zero_csp_violations(browser, live_site):
         assert "was added successfully" in page.content()
         visit(admin + "password_change/")
 
-        # Logout through the header's POST form, then a form whose CSRF cookie has gone.
+        visit(site("accounts/two-factor/devices/"))
+
+        # Logout through the header's POST form.
+        visit(site(""))
+        submit({}, button="form[action='/accounts/logout/'] button")
+        assert "Logged out" in page.content()
+
+        # A staff member's first sign-in: enrolment with the QR page, recovery codes, device management.
+        visit(site("accounts/login/"))
+        submit({"#id_username": "newstaff@example.com", "#id_password": PASSWORD})
+        assert page.url.startswith(site("accounts/two-factor/enrol/"))
+        assert page.locator(".qr svg").count() == 1
+        app = pyotp.TOTP(page.text_content("[data-secret]").replace(" ", ""))
+        submit({"#id_code": app.now()})
+        assert page.locator("[data-recovery-code]").count() == 10
+        visit(site("accounts/two-factor/devices/"))
+        submit({"#id_code": app.at(time.time() + 30)}, button="form[action$='recovery-codes/'] button")
+        assert page.locator("[data-recovery-code]").count() == 10
+        visit(site("accounts/two-factor/devices/"))
+        submit({"#id_password": PASSWORD}, button="form[action$='/remove/'] button")
+        assert page.url.startswith(site("accounts/two-factor/enrol/"))  # staff: back to setup
+
+        # Logout, then a form whose CSRF cookie has gone.
         visit(site(""))
         submit({}, button="form[action='/accounts/logout/'] button")
         assert "Logged out" in page.content()

@@ -18,7 +18,6 @@ ANONYMOUS_PAGES = {
     "password reset sent": "accounts/password/reset/sent/",
     "password reset link, invalid": "accounts/password/reset/MQ/not-a-token/",
     "password reset complete": "accounts/password/reset/complete/",
-    "admin login": "{admin}login/",
     "403 page": "__test__/403/",
     "404 page": "no-such-page/",
     "429 page": "__test__/429/",
@@ -37,6 +36,11 @@ SIGNED_IN_PAGES = {
     "document": "documents/1/",
     "edit document": "documents/1/edit/",
     "delete document": "documents/1/delete/",
+    "two-factor devices": "accounts/two-factor/devices/",
+}
+BETWEEN_FACTORS = {  # signed in with the password, the second factor still to come
+    "two-factor code step": ("admin@example.com", "accounts/two-factor/verify/"),
+    "two-factor enrolment": ("pending@example.com", "accounts/two-factor/enrol/"),
 }
 EXPECTED_STATUS = {"403 page": 403, "404 page": 404, "429 page": 429, "500 page": 500}
 
@@ -44,13 +48,24 @@ EXPECTED_STATUS = {"403 page": 403, "404 page": 404, "429 page": 429, "500 page"
 @pytest.fixture(scope="module")
 def grades(live_site):
     cookie = live_site.login_cookie(live_site.user_email, PASSWORD)
-    targets = [
-        {"name": name, "url": live_site.url(path.format(admin=live_site.admin_url))}
-        for name, path in ANONYMOUS_PAGES.items()
-    ] + [
-        {"name": name, "url": live_site.url(path.format(admin=live_site.admin_url)), "cookie": cookie}
-        for name, path in SIGNED_IN_PAGES.items()
-    ]
+    targets = (
+        [
+            {"name": name, "url": live_site.url(path.format(admin=live_site.admin_url))}
+            for name, path in ANONYMOUS_PAGES.items()
+        ]
+        + [
+            {"name": name, "url": live_site.url(path.format(admin=live_site.admin_url)), "cookie": cookie}
+            for name, path in SIGNED_IN_PAGES.items()
+        ]
+        + [
+            {
+                "name": name,
+                "url": live_site.url(path),
+                "cookie": live_site.login_cookie(email, PASSWORD, second_factor=False),
+            }
+            for name, (email, path) in BETWEEN_FACTORS.items()
+        ]
+    )
     results = {result["name"]: result for result in observatory_grade(live_site, targets)}
     for result in results.values():  # the per-test table, shown when an assertion fails
         print(json.dumps({k: result.get(k) for k in ("name", "status", "grade", "score", "error")}))

@@ -4,6 +4,7 @@ Every function raises ImproperlyConfigured naming the variable, so a misconfigur
 stops at boot with a clear message instead of running insecurely.
 """
 
+import base64
 import ipaddress
 import os
 from pathlib import Path
@@ -51,6 +52,21 @@ def allowed_hosts(name="DJANGO_ALLOWED_HOSTS"):
     if not hosts or "*" in hosts:
         raise ImproperlyConfigured(f"{name} must list the site's host names, never '*' (Host header attacks).")
     return hosts
+
+
+def fernet_key(name):
+    """A Fernet key: 32 random bytes, URL-safe base64 (44 characters)."""
+    value = required(name)
+    try:
+        raw = base64.urlsafe_b64decode(value.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        raw = b""
+    if len(raw) != 32:
+        raise ImproperlyConfigured(
+            f"{name} must be 32 random bytes in URL-safe base64; generate one with: "
+            'python -c "import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())"'
+        )
+    return value
 
 
 def admin_url(name="DJANGO_ADMIN_URL"):

@@ -33,6 +33,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/two-factor/", include("{{ cookiecutter.project_slug }}.twofactor.urls")),
     # A random path from DJANGO_ADMIN_URL: scanners probing /admin/ get a 404.
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -2,8 +2,11 @@ import secrets
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.twofactor.crypto import encrypt
+from {{ cookiecutter.project_slug }}.twofactor.models import TOTPDevice
 
 
 class HttpsClient(Client):
@@ -23,6 +26,22 @@ def client():
 def csrf_client():
     """Enforces CSRF checks, as a real browser session is checked."""
     return HttpsClient(enforce_csrf_checks=True)
+
+
+def verified(client, user):
+    """Sign the user in with a second factor passed, as after the real code step."""
+    device = TOTPDevice.objects.create(user=user, name="test app", encrypted_key=encrypt(b"x" * 20))
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """Django's admin_client, with the second factor the admin requires."""
+    return verified(HttpsClient(), admin_user)
 
 
 @pytest.fixture

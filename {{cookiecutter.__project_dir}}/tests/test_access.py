@@ -3,6 +3,7 @@ documents app. A view without a declared permission, or a role table that no lon
 behaviour, fails here."""
 
 import pytest
+from conftest import verified
 from django.contrib.auth.models import Group
 from django.urls import get_resolver, reverse
 
@@ -72,7 +73,7 @@ def test_access_matches_the_role_table(client, actor, owns_document):
     stranger = User.objects.create_user(email="stranger@example.com")
     document = Document.objects.create(title="Plan", owner=user if owns_document and user else stranger)
     if user:
-        client.force_login(user)
+        verified(client, user)
     actual, wanted = {}, {}
     for name, view, takes_pk in documents_views():
         url = reverse(name, args=[document.pk] if takes_pk else [])
@@ -86,7 +87,7 @@ def test_editor_changes_and_deletes_only_own_documents(client):
     editor = make_actor("Editors")
     mine = Document.objects.create(title="Mine", owner=editor)
     theirs = Document.objects.create(title="Theirs", owner=User.objects.create_user(email="other@example.com"))
-    client.force_login(editor)
+    verified(client, editor)
     assert client.post(reverse("documents:update", args=[theirs.pk]), {"title": "Hacked"}).status_code == 403
     assert client.post(reverse("documents:delete", args=[theirs.pk])).status_code == 403
     theirs.refresh_from_db()
@@ -100,19 +101,24 @@ def test_editor_changes_and_deletes_only_own_documents(client):
 def test_owner_comes_from_the_session_never_from_the_form(client):
     editor = make_actor("Editors")
     victim = User.objects.create_user(email="victim@example.com")
-    client.force_login(editor)
+    verified(client, editor)
     response = client.post(reverse("documents:create"), {"title": "Note", "owner": victim.pk})
     assert response.status_code == 302
     assert Document.objects.get(title="Note").owner == editor
 
 
 @pytest.mark.django_db
-def test_admin_is_for_staff_only(client):
-    administrator = make_actor("Administrators")
-    client.force_login(administrator)
-    # A role alone does not open the admin: is_staff does.
-    assert client.get(reverse("admin:index")).status_code == 302
-    administrator.is_staff = True
-    administrator.save()
+def test_admin_is_for_verified_staff_only(client):
+    # A role alone does not open the admin, even with a second factor: is_staff does.
+    verified(client, make_actor("Administrators"))
+    assert client.get(reverse("admin:index"), follow=True).status_code == 403
+    # Staff must pass a second factor first.
+    staff = User.objects.create_user(email="staff@example.com", is_staff=True)
+    staff.groups.add(Group.objects.get(name="Administrators"))
+    client.logout()
+    client.force_login(staff)
+    assert client.get(reverse("admin:index")).headers["Location"].startswith(reverse("twofactor:enrol"))
+    verified(client, staff)
     assert client.get(reverse("admin:index")).status_code == 200
-    assert client.get(reverse("admin:auth_group_changelist")).status_code == 200
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 200  # the role's auth.view_group
+    assert client.get(reverse("admin:auth_group_add")).status_code == 403  # not in the role

@@ -1,6 +1,7 @@
 """The custom user model and the authentication views."""
 
 import pytest
+from conftest import verified
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -71,7 +72,7 @@ def test_admin_lives_at_the_configured_path_only(client):
 
 @pytest.mark.django_db
 def test_password_change_replaces_the_old_password(client, user, password):
-    client.force_login(user)
+    verified(client, user)
     new_password = password[::-1] + "-new"
     response = client.post(
         reverse("password_change"),
@@ -86,7 +87,7 @@ def test_password_change_replaces_the_old_password(client, user, password):
 
 @pytest.mark.django_db
 def test_logout_requires_post_and_ends_the_session(client, user):
-    client.force_login(user)
+    verified(client, user)
     assert client.get(reverse("logout")).status_code == 405
     response = client.post(reverse("logout"))
     assert response.status_code == 200
@@ -98,8 +99,8 @@ def test_password_change_signs_out_every_other_session(client, user, password):
     from django.test import Client
 
     other_device = Client()
-    other_device.force_login(user)
-    client.force_login(user)
+    verified(other_device, user)
+    verified(client, user)
     new_password = password[::-1] + "-new"
     client.post(
         reverse("password_change"),

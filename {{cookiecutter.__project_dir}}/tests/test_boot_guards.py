@@ -15,6 +15,7 @@ VALID_ENV = {
     "DJANGO_ALLOWED_HOSTS": "example.com,www.example.com",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:s3cret@smtp.example.com:587",
+    "DJANGO_OTP_KEY": "JS1qVr3l0mmqNvM0K9Wb2dCq3gYtQWbq7X2b8ZHq5nE=",
 }
 
 
@@ -74,6 +75,9 @@ def test_proxy_header_is_trusted_only_when_declared(monkeypatch):
         ("DJANGO_TRUSTED_PROXIES", "nginx", "DJANGO_TRUSTED_PROXIES must list IP addresses"),
         ("REDIS_URL", None, "REDIS_URL is not set"),
         ("REDIS_URL", "localhost:6379", "REDIS_URL must start with redis://"),
+        ("DJANGO_OTP_KEY", None, "DJANGO_OTP_KEY is not set"),
+        ("DJANGO_OTP_KEY", "c2hvcnQ=", "DJANGO_OTP_KEY must be 32 random bytes"),
+        ("DJANGO_OTP_KEY", "not base64 at all!", "DJANGO_OTP_KEY must be 32 random bytes"),
         ("EMAIL_URL", None, "EMAIL_URL is not set"),
         ("EMAIL_URL", "consolemail://", "EMAIL_URL must start with one of smtp://"),
     ],

@@ -7,6 +7,7 @@ arguments the test cannot fill fails until SAMPLE_ARGUMENTS learns them.
 import re
 
 import pytest
+from conftest import verified
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from {{ cookiecutter.project_slug }}.documents.models import Document
@@ -31,7 +32,7 @@ def project_patterns(resolver=None, prefix="", namespace=""):
 
 
 def sample_arguments(route, document):
-    values = {"pk": document.pk, "uidb64": "MQ", "token": "set-password"}
+    values = {"pk": document.pk, "uidb64": "MQ", "token": "set-password"}  # pk: a document, or a device
     names = re.findall(r"<(?:\w+:)?(\w+)>", route)
     missing = [name for name in names if name not in values]
     assert not missing, f"no sample value for {missing} in {route}: add one to sample_arguments"
@@ -44,7 +45,7 @@ def is_csrf_rejection(response):
 
 @pytest.mark.django_db
 def test_every_post_needs_a_csrf_token(csrf_client, admin_user):
-    csrf_client.force_login(admin_user)
+    verified(csrf_client, admin_user)
     document = Document.objects.create(title="x", owner=admin_user)
     unprotected, exempt = [], set()
     patterns = list(project_patterns()) + [("admin:login", "", None)]
@@ -62,7 +63,7 @@ def test_every_post_needs_a_csrf_token(csrf_client, admin_user):
 
 @pytest.mark.django_db
 def test_the_same_posts_pass_with_a_token(csrf_client, admin_user):
-    csrf_client.force_login(admin_user)
+    verified(csrf_client, admin_user)
     csrf_client.get(reverse("home"))  # sets the CSRF cookie, as a page with a form does
     token = csrf_client.cookies["__Host-csrftoken"].value
     document = Document.objects.create(title="x", owner=admin_user)

@@ -2,6 +2,7 @@
 never an invalid row saved, never markup rendered unescaped."""
 
 import pytest
+from conftest import verified
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.urls import reverse
@@ -36,7 +37,7 @@ def assert_valid_row(document):
 @FUZZ
 @given(title=HOSTILE_TEXT, body=HOSTILE_TEXT)
 def test_document_form_never_errs_or_saves_invalid_data(client, editor, title, body):
-    client.force_login(editor)
+    verified(client, editor)
     before = Document.objects.count()
     response = client.post(reverse("documents:create"), {"title": title, "body": body})
     assert response.status_code in (200, 302)
@@ -70,7 +71,7 @@ def test_password_reset_form_never_errs(client, db, email):
 @FUZZ
 @given(old=HOSTILE_TEXT, new1=HOSTILE_TEXT, new2=HOSTILE_TEXT)
 def test_password_change_form_never_errs_or_accepts_a_weak_password(client, user, password, old, new1, new2):
-    client.force_login(user)
+    verified(client, user)
     response = client.post(
         reverse("password_change"), {"old_password": old, "new_password1": new1, "new_password2": new2}
     )

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from conftest import verified
 from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
@@ -25,8 +26,8 @@ def parse_structured_dict(header):
     return dict(item.strip().split("=", 1) for item in header.split(","))
 
 
-ANONYMOUS_PAGES = ["home", "login", "password_reset", "password_reset_done", "password_reset_complete", "admin:login"]
-SIGNED_IN_PAGES = ["home", "password_change", "password_change_done", "admin:index"]
+ANONYMOUS_PAGES = ["home", "login", "password_reset", "password_reset_done", "password_reset_complete"]
+SIGNED_IN_PAGES = ["home", "password_change", "password_change_done", "admin:index", "twofactor:devices"]
 
 
 def error_pages(client, csrf_client):
@@ -46,7 +47,12 @@ def every_page(client, csrf_client, admin_user):
     pages = [(name, client.get(reverse(name))) for name in ANONYMOUS_PAGES]
     pages += list(error_pages(client, csrf_client))
     client.force_login(admin_user)
+    pages.append(("two-factor enrolment", client.get(reverse("twofactor:enrol"))))
+    verified(client, admin_user)
     pages += [(f"{name} (signed in)", client.get(reverse(name))) for name in SIGNED_IN_PAGES]
+    client.logout()
+    client.force_login(admin_user)  # a new session: the device is there, the code step is next
+    pages.append(("two-factor code step", client.get(reverse("twofactor:verify"))))
     pages.append(("logged out page", client.post(reverse("logout"))))
     return pages
 
@@ -103,7 +109,9 @@ def test_every_page_carries_every_security_header(every_page):
         "429 page": 429,
         "500 page": 500,
         "CSRF failure page": 403,
+        "two-factor enrolment": 200,
         **{f"{name} (signed in)": 200 for name in SIGNED_IN_PAGES},
+        "two-factor code step": 200,
         "logged out page": 200,
     }
     problems = {label: security_header_problems(response) for label, response in every_page}

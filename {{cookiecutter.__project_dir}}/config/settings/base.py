@@ -6,7 +6,7 @@ from config.env import BASE_DIR
 SITE_NAME = {{ cookiecutter.project_name | tojson }}
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "{{ cookiecutter.project_slug }}.twofactor.apps.VerifiedAdminConfig",  # the admin, behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -15,10 +15,12 @@ INSTALLED_APPS = [
     "csp",
     "django_ratelimit",
     "axes",
+    "django_otp",
     "{{ cookiecutter.project_slug }}.accounts",
     "{{ cookiecutter.project_slug }}.core",
     "{{ cookiecutter.project_slug }}.documents",
     "{{ cookiecutter.project_slug }}.security",
+    "{{ cookiecutter.project_slug }}.twofactor",
 ]
 
 MIDDLEWARE = [
@@ -29,6 +31,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # user.is_verified(): did this session pass the second factor?
+    "{{ cookiecutter.project_slug }}.twofactor.middleware.TwoFactorMiddleware",  # no page before it
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -11,6 +11,7 @@ from .base import CONTENT_SECURITY_POLICY
 DEBUG = True
 SECRET_KEY = env.secret_key()
 ADMIN_URL = env.admin_url()
+OTP_ENCRYPTION_KEY = env.fernet_key("DJANGO_OTP_KEY")
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 # Plain HTTP on localhost: no redirect, no HSTS (it would stick to localhost for a year),

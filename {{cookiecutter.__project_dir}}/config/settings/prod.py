@@ -13,6 +13,7 @@ DEBUG = False
 
 SECRET_KEY = env.secret_key()
 ADMIN_URL = env.admin_url()
+OTP_ENCRYPTION_KEY = env.fernet_key("DJANGO_OTP_KEY")
 ALLOWED_HOSTS = env.allowed_hosts()
 
 TRUSTED_PROXIES = env.networks("DJANGO_TRUSTED_PROXIES")

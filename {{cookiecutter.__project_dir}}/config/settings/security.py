@@ -148,6 +148,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Two-factor authentication (django-otp; {{ cookiecutter.project_slug }}/twofactor) ---------------------
+# A stolen password alone opens nothing that matters: staff and superusers (or every user) must
+# pass a TOTP code or a single-use recovery code; the admin has no login of its own (no side door).
+TWO_FACTOR_REQUIRED_FOR = "{{ cookiecutter.two_factor }}"  # "staff" (and superusers) or "everyone"
+OTP_THROTTLE_FACTOR = 1  # seconds; each wrong code doubles a device's wait: 10^6 codes can't be tried
+RATELIMIT_OTP_PER_USER = "10/m"  # code attempts per account, before any code is compared
+RATELIMIT_OTP_PER_IP = "30/m"  # code attempts per client
+# OTP_ENCRYPTION_KEY (TOTP secrets encrypted at rest) comes from DJANGO_OTP_KEY: dev.py and prod.py.
+
 # --- Requests --------------------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB request bodies at most (memory exhaustion)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000  # hash-collision and parser DoS through huge forms

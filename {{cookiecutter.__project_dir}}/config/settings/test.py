@@ -4,6 +4,7 @@ Tests run over HTTPS (see tests/conftest.py), so every protection in security.py
 as production serves it.
 """
 
+import base64
 import secrets
 
 from config import env
@@ -13,6 +14,7 @@ from .base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = secrets.token_urlsafe(48)  # fresh per run: tests never depend on a committed key
 ADMIN_URL = "admin-test/"
+OTP_ENCRYPTION_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 ALLOWED_HOSTS = ["testserver"]
 
 DATABASES = {"default": env.database(default="sqlite://:memory:")}

@@ -1,0 +1,247 @@
+"""Two-factor authentication through the real pages, with real codes computed by pyotp."""
+
+import re
+import time
+
+import pyotp
+import pytest
+from cryptography.fernet import Fernet, InvalidToken
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.twofactor.models import RecoveryCode, RecoveryCodeDevice, TOTPDevice
+
+SECRET_ON_PAGE = re.compile(r"data-secret>([A-Z2-7 ]+)<")
+CODE_ON_PAGE = re.compile(r"data-recovery-code>([a-z2-9-]+)<")
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def staff(db, password):
+    return User.objects.create_user(email="staff@example.com", password=password, is_staff=True)
+
+
+def sign_in(client, user, password):
+    response = client.post(reverse("login"), {"username": user.email, "password": password})
+    assert response.status_code == 302
+    return response
+
+
+def enrol(client):
+    """Scan the page's secret like an app would, answer with the current code; returns (totp, codes)."""
+    page = client.get(reverse("twofactor:enrol")).content.decode()
+    assert "<svg" in page  # the QR code, drawn on the server
+    totp = pyotp.TOTP(SECRET_ON_PAGE.search(page).group(1).replace(" ", ""))
+    response = client.post(reverse("twofactor:enrol"), {"code": totp.now()})
+    assert response.status_code == 200
+    codes = CODE_ON_PAGE.findall(response.content.decode())
+    assert len(codes) == RecoveryCodeDevice.COUNT
+    return totp, codes
+
+
+def code_step(client, code, next_url="/"):
+    return client.post(reverse("twofactor:verify"), {"code": code, "next": next_url})
+
+
+def next_code(totp, steps=1):
+    return totp.at(time.time() + steps * 30)
+
+
+def unthrottle(user):
+    """Let the back-off expire, as if its seconds had passed."""
+    past = timezone.now() - timezone.timedelta(hours=1)
+    TOTPDevice.objects.filter(user=user).update(throttling_failure_timestamp=past)
+    RecoveryCodeDevice.objects.filter(user=user).update(throttling_failure_timestamp=past)
+
+
+@pytest.mark.django_db
+def test_staff_without_a_device_is_sent_to_enrolment_and_kept_out_of_the_admin(client, staff, password):
+    sign_in(client, staff, password)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response.headers["Location"] == reverse("twofactor:enrol") + "?next=%2Fadmin-test%2F"
+    assert client.get(reverse("documents:list")).headers["Location"].startswith(reverse("twofactor:enrol"))
+
+
+@pytest.mark.django_db
+def test_enrolment_needs_a_valid_code_then_opens_the_admin(client, staff, password):
+    sign_in(client, staff, password)
+    page = client.get(reverse("twofactor:enrol")).content.decode()
+    secret = SECRET_ON_PAGE.search(page).group(1).replace(" ", "")
+    assert client.post(reverse("twofactor:enrol"), {"code": "000000"}).status_code == 200
+    assert not TOTPDevice.objects.filter(user=staff, confirmed=True).exists()
+    unthrottle(staff)
+    response = client.post(reverse("twofactor:enrol"), {"code": pyotp.TOTP(secret).now()})
+    assert len(CODE_ON_PAGE.findall(response.content.decode())) == RecoveryCodeDevice.COUNT
+    assert TOTPDevice.objects.filter(user=staff, confirmed=True).count() == 1
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_password_then_code_with_a_wrong_code_refused_and_throttled(client, staff, password):
+    sign_in(client, staff, password)
+    totp, _ = enrol(client)
+    client.logout()
+    sign_in(client, staff, password)
+    assert client.get(reverse("admin:index")).headers["Location"].startswith(reverse("twofactor:verify"))
+    wrong = code_step(client, "123456" if totp.now() != "123456" else "654321")
+    assert wrong.status_code == 200
+    assert b"not valid" in wrong.content
+    # Right code at once after a wrong one: the device's back-off refuses it without comparing.
+    throttled = code_step(client, next_code(totp))
+    assert b"Too many wrong codes" in throttled.content
+    unthrottle(staff)
+    assert code_step(client, next_code(totp), "/admin-test/").headers["Location"] == "/admin-test/"
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_code_cannot_be_replayed(client, staff, password):
+    sign_in(client, staff, password)
+    totp, _ = enrol(client)  # uses the current code
+    client.logout()
+    sign_in(client, staff, password)
+    replay = code_step(client, totp.now())
+    assert b"already used" in replay.content
+    unthrottle(staff)
+    assert code_step(client, next_code(totp)).status_code == 302
+    client.logout()
+    sign_in(client, staff, password)
+    unthrottle(staff)
+    assert b"already used" in code_step(client, next_code(totp)).content  # the same step again
+
+
+@pytest.mark.django_db
+def test_recovery_codes_work_once_each_and_are_stored_hashed(client, staff, password):
+    sign_in(client, staff, password)
+    _, codes = enrol(client)
+    stored = list(RecoveryCode.objects.values_list("digest", flat=True))
+    assert len(stored) == len(codes)
+    assert not {code.replace("-", "") for code in codes} & set(stored)
+    assert all(code.replace("-", "") not in digest for code in codes for digest in stored)
+    client.logout()
+    sign_in(client, staff, password)
+    response = code_step(client, codes[0].upper())  # typed in capitals: still the same code
+    assert response.status_code == 302
+    assert RecoveryCode.objects.count() == len(codes) - 1
+    client.logout()
+    sign_in(client, staff, password)
+    unthrottle(staff)
+    assert b"already used" in code_step(client, codes[0]).content
+
+
+@pytest.mark.django_db
+def test_admin_login_has_no_side_door(client, staff, password):
+    response = client.get(reverse("admin:login") + "?next=/admin-test/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == reverse("login") + "?next=/admin-test/"
+    # Posting credentials to the admin login does not sign anyone in.
+    client.post(reverse("admin:login"), {"username": staff.email, "password": password})
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_secret_is_unreadable_in_the_database_without_the_key(client, staff, password):
+    sign_in(client, staff, password)
+    totp, _ = enrol(client)
+    device = TOTPDevice.objects.get(user=staff)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT encrypted_key FROM twofactor_totpdevice WHERE id = %s", [device.pk])
+        (stored,) = cursor.fetchone()
+    assert totp.secret not in stored
+    assert device.secret.hex() not in stored
+    with pytest.raises(InvalidToken):
+        Fernet(Fernet.generate_key()).decrypt(stored.encode())
+
+
+@pytest.mark.django_db
+def test_code_attempts_are_rate_limited(client, staff, password):
+    sign_in(client, staff, password)
+    enrol(client)
+    client.logout()
+    sign_in(client, staff, password)
+    from django.conf import settings
+
+    limit = int(settings.RATELIMIT_OTP_PER_USER.split("/")[0])
+    statuses = [code_step(client, "000000").status_code for _ in range(limit + 1)]
+    assert statuses == [200] * limit + [429]
+
+
+@pytest.mark.django_db
+def test_recovery_codes_are_regenerated_only_with_a_fresh_code(client, staff, password):
+    sign_in(client, staff, password)
+    totp, old_codes = enrol(client)
+    refused = client.post(reverse("twofactor:regenerate_codes"), {"code": "000000"}, follow=True)
+    assert b"Recovery codes unchanged" in refused.content
+    unthrottle(staff)
+    response = client.post(reverse("twofactor:regenerate_codes"), {"code": next_code(totp)})
+    new_codes = CODE_ON_PAGE.findall(response.content.decode())
+    assert len(new_codes) == RecoveryCodeDevice.COUNT
+    assert not set(new_codes) & set(old_codes)
+    client.logout()
+    sign_in(client, staff, password)
+    unthrottle(staff)
+    assert b"already used" in code_step(client, old_codes[1]).content  # old codes are gone
+
+
+@pytest.mark.django_db
+def test_removing_a_device_needs_the_password(client, staff, password):
+    sign_in(client, staff, password)
+    enrol(client)
+    device = TOTPDevice.objects.get(user=staff)
+    url = reverse("twofactor:remove_device", args=[device.pk])
+    client.post(url, {"password": "not-" + password})
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    client.post(url, {"password": password})
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert not RecoveryCodeDevice.objects.filter(user=staff).exists()
+    # Staff without a device are sent back to enrolment.
+    assert client.get(reverse("home")).headers["Location"].startswith(reverse("twofactor:enrol"))
+
+
+@pytest.mark.django_db
+def test_another_users_device_cannot_be_removed(client, staff, password):
+    other = User.objects.create_user(email="other@example.com", password=password)
+    theirs = TOTPDevice.start_enrolment(other)
+    TOTPDevice.objects.filter(pk=theirs.pk).update(confirmed=True)
+    sign_in(client, staff, password)
+    enrol(client)
+    response = client.post(reverse("twofactor:remove_device", args=[theirs.pk]), {"password": password})
+    assert response.status_code == 404
+    assert TOTPDevice.objects.filter(pk=theirs.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mode", ["staff", "everyone"])
+def test_who_must_enrol(client, password, mode):
+    member = User.objects.create_user(email="member@example.com", password=password)
+    with override_settings(TWO_FACTOR_REQUIRED_FOR=mode):
+        sign_in(client, member, password)
+        response = client.get(reverse("home"))
+        if mode == "everyone":
+            assert response.headers["Location"].startswith(reverse("twofactor:enrol"))
+        else:
+            assert response.status_code == 200
+            # Optional for them, but once enrolled, their next sign-in needs the code too.
+            enrol(client)
+            client.logout()
+            sign_in(client, member, password)
+            assert client.get(reverse("home")).headers["Location"].startswith(reverse("twofactor:verify"))
+
+
+@pytest.mark.django_db
+def test_next_cannot_send_the_user_to_another_site(client, staff, password):
+    sign_in(client, staff, password)
+    totp, _ = enrol(client)
+    client.logout()
+    sign_in(client, staff, password)
+    response = code_step(client, next_code(totp), "https://attacker.example/")
+    assert response.headers["Location"] == "/"

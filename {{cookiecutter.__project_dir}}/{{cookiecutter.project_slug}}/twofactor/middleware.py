@@ -1,0 +1,38 @@
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .policy import has_device, second_factor_required
+
+# What a signed-in user may reach before the second factor: the step itself, and the way out.
+OPEN_VIEWS = {"twofactor:verify", "twofactor:enrol", "logout", "csp_report"}
+
+
+class TwoFactorMiddleware:
+    """A session counts as signed in only after the second factor.
+
+    A user with an authenticator app is sent to the code step after the password; a user who must use
+    two-factor (staff, superusers, or everyone, per TWO_FACTOR_REQUIRED_FOR) and has no app yet is sent
+    to enrolment. Runs after django-otp's OTPMiddleware, which sets user.is_verified().
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        if request.resolver_match.view_name in OPEN_VIEWS:
+            return None
+        if has_device(user):
+            step = "twofactor:verify"
+        elif second_factor_required(user):
+            step = "twofactor:enrol"
+        else:
+            return None
+        return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
