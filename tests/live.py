@@ -229,6 +229,16 @@ class LiveSite:
     def log_text(self):
         return self.log.read_text(errors="replace")
 
+    def security_events(self):
+        """The security events the servers wrote: JSON lines on stdout, as in production."""
+        events = []
+        for line in self.log_text().splitlines():
+            if line.startswith("{"):
+                entry = json.loads(line)
+                if "event" in entry:
+                    events.append(entry)
+        return events
+
     def ssl_context(self):
         return ssl.create_default_context(cafile=str(self.cert))
 

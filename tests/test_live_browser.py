@@ -215,9 +215,9 @@ def test_a_violation_is_seen_by_the_browser_and_reported_to_the_project(browser,
         reported = set()
         while time.monotonic() < deadline and not {"script-src-elem", "style-src-attr"} <= reported:
             time.sleep(0.2)
-            for line in live_site.log_text().splitlines():
-                if "csp_violation" in line and "__test__/violation/" in line:
-                    reported.add(json.loads(line.split("csp_violation ", 1)[1])["directive"])
+            for event in live_site.security_events():
+                if event["event"] == "csp.violation" and "__test__/violation/" in event["details"]["document"]:
+                    reported.add(event["details"]["directive"])
         assert {"script-src-elem", "style-src-attr"} <= reported, live_site.log_text()[-3000:]
     finally:
         browser_session.close()

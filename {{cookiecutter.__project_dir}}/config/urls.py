@@ -11,7 +11,7 @@ urlpatterns = [
     path("security/", include("{{ cookiecutter.project_slug }}.security.urls")),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/change/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -25,7 +25,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        account_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -37,3 +37,7 @@ urlpatterns = [
     # A random path from DJANGO_ADMIN_URL: scanners probing /admin/ get a 404.
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+# Refusals are recorded as security events (security/views.py), then rendered by Django's own views.
+handler400 = "{{ cookiecutter.project_slug }}.security.views.bad_request"
+handler403 = "{{ cookiecutter.project_slug }}.security.views.permission_denied"

@@ -1,3 +1,5 @@
+import logging
+import re
 import secrets
 
 import pytest
@@ -5,6 +7,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.security.log_format import JsonLineFormatter
 from {{ cookiecutter.project_slug }}.twofactor.crypto import encrypt
 from {{ cookiecutter.project_slug }}.twofactor.models import TOTPDevice
 
@@ -44,9 +47,70 @@ def admin_client(db, admin_user):
     return verified(HttpsClient(), admin_user)
 
 
+class Collector(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture
+def security_events():
+    """The security events recorded during the test, as the dicts written to the log."""
+    collector = Collector()
+    logger = logging.getLogger("security")
+    logger.addHandler(collector)
+    yield EventList(collector)
+    logger.removeHandler(collector)
+
+
+class EventList:
+    def __init__(self, collector):
+        self.collector = collector
+
+    def all(self):
+        return [record.security_event for record in self.collector.records]
+
+    def named(self, event):
+        return [payload for payload in self.all() if payload["event"] == event]
+
+
+# Everything any test logs, formatted as production writes it, checked at the end of the run for
+# secrets the tests used: passwords (every `password` fixture value) and two-factor codes.
+SECRETS_USED = set()
+ALL_LOG_OUTPUT = []
+
+
+class Transcript(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.setFormatter(JsonLineFormatter())
+
+    def emit(self, record):
+        ALL_LOG_OUTPUT.append(self.format(record))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_reaches_the_logs():
+    transcript = Transcript()
+    loggers = [logging.getLogger(name) for name in ("", "security", "django.security", "axes", "django.request")]
+    for logger in loggers:
+        logger.addHandler(transcript)
+    yield
+    for logger in loggers:
+        logger.removeHandler(transcript)
+    text = "\n".join(ALL_LOG_OUTPUT)
+    leaked = sorted(secret for secret in SECRETS_USED if re.search(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", text))
+    assert leaked == [], f"secrets found in the log output: {leaked}"
+
+
 @pytest.fixture
 def password():
-    return secrets.token_urlsafe(16)
+    value = "canary-" + secrets.token_urlsafe(16)
+    SECRETS_USED.add(value)
+    return value
 
 
 @pytest.fixture

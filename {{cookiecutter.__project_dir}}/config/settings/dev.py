@@ -7,6 +7,7 @@ from config import env
 
 from .base import *  # noqa: F403
 from .base import CONTENT_SECURITY_POLICY
+from .logging import logging_config
 
 DEBUG = True
 SECRET_KEY = env.secret_key()
@@ -37,3 +38,4 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+LOGGING = logging_config(json_lines=False)  # readable lines in the terminal

@@ -1,17 +1,32 @@
-"""Logging: everything to stderr, where the process manager (systemd, Docker) collects it."""
+"""Logging: JSON lines on stdout in production (the platform ships them: journald, Docker, a log
+shipper), readable lines in development. Security events go to the "security" logger; see
+{{ cookiecutter.project_slug }}/security/events.py for their fields.
+"""
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {
-        # Suspicious requests (bad Host header, CSRF failures) are security signals: always kept.
-        "django.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
-    },
-}
+
+def logging_config(json_lines):
+    handler = {
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stdout",
+        "formatter": "json" if json_lines else "plain",
+    }
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+            "json": {"()": "{{ cookiecutter.project_slug }}.security.log_format.JsonLineFormatter"},
+        },
+        "handlers": {"stdout": handler},
+        "root": {"handlers": ["stdout"], "level": "INFO"},
+        "loggers": {
+            # Security events and Django's own security warnings (bad Host headers, CSRF) are always kept.
+            "security": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+            "django.security": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+            # django-axes logs each attempt itself; the security events above say it once, redacted.
+            "axes": {"level": "WARNING"},
+        },
+    }
+
+
+LOGGING = logging_config(json_lines=True)

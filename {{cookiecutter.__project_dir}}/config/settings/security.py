@@ -157,6 +157,13 @@ RATELIMIT_OTP_PER_USER = "10/m"  # code attempts per account, before any code is
 RATELIMIT_OTP_PER_IP = "30/m"  # code attempts per client
 # OTP_ENCRYPTION_KEY (TOTP secrets encrypted at rest) comes from DJANGO_OTP_KEY: dev.py and prod.py.
 
+# --- Security event log ({{ cookiecutter.project_slug }}/security/events.py) -----------------------
+# Logins, lockouts, refusals, CSP reports, password and two-factor changes, privilege changes: one
+# JSON line each on the "security" logger, never with a secret in it.
+CSRF_FAILURE_VIEW = "{{ cookiecutter.project_slug }}.security.views.csrf_failure"  # records, then Django's page
+SECURITY_EVENTS_STORE = True  # also keep events in the database (read-only admin); the log is the source of truth
+SECURITY_EVENTS_RETENTION_DAYS = 90  # `manage.py prune_security_events` deletes stored events older than this
+
 # --- Requests --------------------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB request bodies at most (memory exhaustion)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000  # hash-collision and parser DoS through huge forms

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.utils.decorators import method_decorator
 from django_ratelimit.decorators import ratelimit
 
+from ..security.events import Event, Outcome, account_named, record, username_fingerprint
 from ..security.throttle import posted_account
 
 
@@ -22,3 +23,26 @@ class LoginView(auth_views.LoginView):
 @limited(posted_account("email"), settings.RATELIMIT_RESET_PER_ACCOUNT)
 class PasswordResetView(auth_views.PasswordResetView):
     """Reset requests are rate-limited per client and per address: no mail bombing, no mass probing."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        account = account_named(email)
+        details = {} if account else {"username_hash": username_fingerprint(email)}
+        record(Event.PASSWORD_RESET_REQUESTED, Outcome.SUCCESS, self.request, user=account, **details)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record(Event.PASSWORD_RESET_COMPLETED, Outcome.SUCCESS, self.request, user=form.user)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view: the session stays signed in, every other session of the user is signed out."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record(Event.PASSWORD_CHANGED, Outcome.SUCCESS, self.request)
+        return response

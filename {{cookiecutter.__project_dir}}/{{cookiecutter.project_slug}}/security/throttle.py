@@ -7,9 +7,12 @@ django-axes' backend comes first in AUTHENTICATION_BACKENDS, so a flood never re
 from django.conf import settings
 from django.shortcuts import render
 
+from .events import Event, Outcome, record
 
-def too_many_requests(request, exception=None, retry_after=None):
+
+def too_many_requests(request, exception=None, retry_after=None, reason="rate_limit"):
     """RATELIMIT_VIEW: a rate limit was hit."""
+    record(Event.THROTTLED, Outcome.DENIED, request, reason=reason)
     response = render(request, "429.html", status=429)
     response["Retry-After"] = str(retry_after or settings.RATELIMIT_RETRY_AFTER)
     return response
@@ -17,7 +20,7 @@ def too_many_requests(request, exception=None, retry_after=None):
 
 def locked_out(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: too many failed logins for this account from this client."""
-    return too_many_requests(request, retry_after=int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return too_many_requests(request, retry_after=int(settings.AXES_COOLOFF_TIME.total_seconds()), reason="lockout")
 
 
 def posted_account(field):

@@ -1,13 +1,15 @@
 import json
-import logging
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.views import defaults
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-logger = logging.getLogger("security.csp")
+from .events import Event, Outcome, record
 
 LEGACY_TYPE = "application/csp-report"  # report-uri
 REPORTING_API_TYPE = "application/reports+json"  # report-to
@@ -90,5 +92,25 @@ def csp_report(request):
     except BadReport as error:
         return HttpResponseBadRequest(f"Not a CSP report: {error}.\n", content_type="text/plain")
     for violation, key_index in bodies:
-        logger.warning("csp_violation %s", json.dumps(summarise(violation, key_index), sort_keys=True))
+        record(Event.CSP_VIOLATION, Outcome.DENIED, request, **summarise(violation, key_index))
     return HttpResponse(status=204)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: Django's page (templates/403_csrf.html), recorded."""
+    record(Event.CSRF_FAILURE, Outcome.DENIED, request, reason=reason)
+    return django_csrf_failure(request, reason=reason)
+
+
+def permission_denied(request, exception=None):
+    """handler403: every refusal by a permission check, recorded."""
+    record(Event.PERMISSION_DENIED, Outcome.DENIED, request, view=getattr(request.resolver_match, "view_name", None))
+    return defaults.permission_denied(request, exception)
+
+
+def bad_request(request, exception=None):
+    """handler400: a request for a host not in ALLOWED_HOSTS is recorded (scanners, DNS rebinding)."""
+    if isinstance(exception, DisallowedHost):
+        host = request.META.get("HTTP_HOST", "")
+        record(Event.DISALLOWED_HOST, Outcome.DENIED, request, host=host)
+    return defaults.bad_request(request, exception)

@@ -19,6 +19,7 @@ from django.views import View
 from django_otp import login as otp_login
 from django_ratelimit.decorators import ratelimit
 
+from ..security.events import Event, Outcome, record
 from .forms import CodeForm, PasswordForm
 from .models import RecoveryCodeDevice, TOTPDevice
 from .policy import has_device, second_factor_required
@@ -48,11 +49,12 @@ def mark_verified(request, device):
 
 def check_code(user, code):
     """The confirmed device that accepts this code, or None; (device, waiting) when throttled."""
+    # A 6-digit code is for the app, anything else for the recovery codes: a typo in one kind does not
+    # slow down the other.
+    digits = code.strip().replace(" ", "")
+    device_model = TOTPDevice if digits.isdigit() and len(digits) == TOTPDevice.DIGITS else RecoveryCodeDevice
     with transaction.atomic():
-        devices = [
-            *TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True),
-            *RecoveryCodeDevice.objects.select_for_update().filter(user=user),
-        ]
+        devices = list(device_model.objects.select_for_update().filter(user=user, confirmed=True))
         throttled = [device for device in devices if not device.verify_is_allowed()[0]]
         for device in devices:
             if device not in throttled and device.verify_token(code):
@@ -90,8 +92,10 @@ class VerifyView(LoginRequiredMixin, View):
                 mark_verified(request, device)
                 if isinstance(device, RecoveryCodeDevice):
                     left = device.codes.count()
+                    record(Event.RECOVERY_CODE_USED, Outcome.SUCCESS, request, remaining=left)
                     messages.warning(request, f"Recovery code used: {left} left. Generate new ones if you are low.")
                 return redirect(next_url(request))
+            record(Event.TWO_FACTOR_FAILED, Outcome.FAILURE, request, step="sign-in", throttled=throttled)
             form.add_error(
                 "code",
                 "Too many wrong codes: wait a few seconds and try again."
@@ -141,8 +145,10 @@ class EnrolView(LoginRequiredMixin, View):
                 )
                 codes = recovery.regenerate()
             mark_verified(request, device)
+            record(Event.TWO_FACTOR_ENROLLED, Outcome.SUCCESS, request, device=device.name)
             return render_codes(request, codes)
         if form.is_valid():
+            record(Event.TWO_FACTOR_FAILED, Outcome.FAILURE, request, step="enrolment")
             form.add_error("code", "That code is not valid: check the app shows this site, and try the next one.")
         return render(request, self.template_name, self.context(request, device, form))
 
@@ -176,7 +182,9 @@ class RegenerateCodesView(LoginRequiredMixin, View):
             recovery, _ = RecoveryCodeDevice.objects.get_or_create(
                 user=request.user, defaults={"name": "Recovery codes"}
             )
+            record(Event.RECOVERY_CODES_REGENERATED, Outcome.SUCCESS, request)
             return render_codes(request, recovery.regenerate())
+        record(Event.TWO_FACTOR_FAILED, Outcome.FAILURE, request, step="recovery-code regeneration")
         messages.error(request, "Recovery codes unchanged: that code is not valid, or was already used.")
         return redirect("twofactor:devices")
 
@@ -195,5 +203,6 @@ class RemoveDeviceView(LoginRequiredMixin, View):
             device.delete()
             if not has_device(request.user):
                 RecoveryCodeDevice.objects.filter(user=request.user).delete()
+        record(Event.TWO_FACTOR_REMOVED, Outcome.SUCCESS, request, device=device.name)
         messages.success(request, "Authenticator app removed.")
         return redirect("twofactor:devices")

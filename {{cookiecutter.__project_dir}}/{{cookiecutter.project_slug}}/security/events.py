@@ -1,0 +1,128 @@
+"""The security event log: every event type, and the one function that records them.
+
+Each event is one JSON object on the `security` logger (config/settings/logging.py writes it as one
+line to stdout in production): the log line is the source of truth. With SECURITY_EVENTS_STORE on,
+the same object is also saved as a SecurityEvent row, for small teams without a log pipeline.
+
+Nothing secret is ever recorded: details pass through redact(), which drops passwords, tokens,
+codes, keys and cookies, and a username typed at a failed login is kept only as a keyed hash unless
+it names an existing account.
+"""
+
+import contextvars
+import hashlib
+import hmac
+import json
+import logging
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from django.conf import settings
+
+from .client_ip import client_ip
+
+logger = logging.getLogger("security")
+
+# The request being handled, for events raised far from the view (model signals); set by
+# RequestIdMiddleware.
+current_request = contextvars.ContextVar("current_request", default=None)
+
+
+class Event(StrEnum):
+    LOGIN_SUCCEEDED = "login.succeeded"
+    LOGIN_FAILED = "login.failed"
+    LOGOUT = "logout"
+    LOCKOUT = "login.lockout"
+    THROTTLED = "request.throttled"
+    PERMISSION_DENIED = "request.permission_denied"
+    CSRF_FAILURE = "request.csrf_failure"
+    DISALLOWED_HOST = "request.disallowed_host"
+    CSP_VIOLATION = "csp.violation"
+    PASSWORD_CHANGED = "password.changed"  # noqa: S105  (an event name, not a password)
+    PASSWORD_RESET_REQUESTED = "password.reset_requested"  # noqa: S105  (an event name, not a password)
+    PASSWORD_RESET_COMPLETED = "password.reset_completed"  # noqa: S105  (an event name, not a password)
+    TWO_FACTOR_ENROLLED = "two_factor.enrolled"
+    TWO_FACTOR_REMOVED = "two_factor.removed"
+    TWO_FACTOR_FAILED = "two_factor.failed"
+    RECOVERY_CODE_USED = "two_factor.recovery_code_used"
+    RECOVERY_CODES_REGENERATED = "two_factor.recovery_codes_regenerated"
+    GROUPS_CHANGED = "user.groups_changed"
+    PERMISSIONS_CHANGED = "user.permissions_changed"
+    PRIVILEGE_CHANGED = "user.privilege_changed"
+
+
+class Outcome(StrEnum):
+    SUCCESS = "success"
+    FAILURE = "failure"
+    DENIED = "denied"
+
+
+SECRET_WORDS = ("password", "passwd", "token", "secret", "code", "key", "session", "cookie", "otp", "csrf")
+MAX_TEXT = 200
+
+
+def redact(details):
+    """Details safe to log: secret-looking keys dropped, text truncated, only JSON-able values."""
+    safe = {}
+    for name, value in details.items():
+        if any(word in name.lower() for word in SECRET_WORDS):
+            continue
+        if isinstance(value, dict):
+            value = redact(value)
+        elif isinstance(value, (list, tuple, set)):
+            value = [str(item)[:MAX_TEXT] for item in value][:50]
+        elif not isinstance(value, (int, float, bool)) and value is not None:
+            value = str(value)[:MAX_TEXT]
+        safe[name] = value
+    return safe
+
+
+def username_fingerprint(username):
+    """A keyed hash of a typed username: repeated attempts on one name can be correlated, but the log
+    never holds what was typed (which may be a password typed in the wrong field)."""
+    normalised = (username or "").strip().lower().encode()
+    return hmac.new(settings.SECRET_KEY.encode(), normalised, hashlib.sha256).hexdigest()[:16]
+
+
+def account_named(username):
+    """The account a typed username names, if any (looked up the way login looks it up)."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    try:
+        return user_model.objects.get_by_natural_key(username or "")
+    except user_model.DoesNotExist:
+        return None
+
+
+def _request_fields(request):
+    if request is None:
+        return {"client_ip": None, "request_id": None, "method": None, "path": None, "user_agent": None}
+    return {
+        "client_ip": client_ip(request) or None,
+        "request_id": getattr(request, "request_id", None),
+        "method": request.method,
+        "path": request.path[:MAX_TEXT],
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:120] or None,
+    }
+
+
+def record(event, outcome, request=None, user=None, **details):
+    """Record one security event; returns what was recorded."""
+    request = request if request is not None else current_request.get()
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    payload = {
+        "ts": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "event": str(Event(event)),
+        "outcome": str(Outcome(outcome)),
+        "user_id": user.pk if user is not None and getattr(user, "is_authenticated", False) else None,
+        **_request_fields(request),
+        "details": redact(details),
+    }
+    logger.info("%s %s", payload["event"], json.dumps(payload, sort_keys=True), extra={"security_event": payload})
+    if getattr(settings, "SECURITY_EVENTS_STORE", False):
+        from .models import SecurityEvent
+
+        SecurityEvent.store(payload)
+    return payload
