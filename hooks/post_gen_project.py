@@ -5,6 +5,7 @@ Nothing this hook prints contains a secret.
 """
 
 import base64
+import json
 import os
 import secrets
 import shutil
@@ -12,11 +13,17 @@ import sys
 from pathlib import Path
 
 ANSWERS = {
+    "project_name": {{ cookiecutter.project_name | tojson }},
     "project_slug": {{ cookiecutter.project_slug | tojson }},
+    "description": {{ cookiecutter.description | tojson }},
+    "author_name": {{ cookiecutter.author_name | tojson }},
+    "author_email": {{ cookiecutter.author_email | tojson }},
     "domain_name": {{ cookiecutter.__domain | tojson }},
+    "time_zone": {{ cookiecutter.time_zone | tojson }},
     "database": {{ cookiecutter.database | tojson }},
     "use_docker": {{ cookiecutter.use_docker | tojson }},
     "ci": {{ cookiecutter.ci | tojson }},
+    "two_factor": {{ cookiecutter.two_factor | tojson }},
 }
 
 # Every file that belongs to one option value. A bake keeps the files of the values it chose and
@@ -151,6 +158,11 @@ def write_env_files(project_dir, answers):
     )
 
 
+def write_answers(project_dir, answers):
+    """The answers (never a secret), so template updates can be replayed: see the project's README."""
+    (project_dir / ".cookiecutter.json").write_text(json.dumps(answers, indent=2, ensure_ascii=False) + "\n")
+
+
 def next_steps(project_dir):
     return f"""
 Project created in {project_dir}
@@ -167,6 +179,7 @@ def main():
     project_dir = Path.cwd()
     remove_unselected(project_dir, ANSWERS)
     write_env_files(project_dir, ANSWERS)
+    write_answers(project_dir, ANSWERS)
     print(next_steps(project_dir))
     return 0
 

@@ -102,6 +102,17 @@ for email in ("newstaff@example.com", "pending@example.com"):
 """
 
 
+def security_events(log):
+    """The security events a server wrote to its log: JSON lines on stdout, as in production."""
+    events = []
+    for line in log.read_text(errors="replace").splitlines():
+        if line.startswith("{"):
+            entry = json.loads(line)
+            if "event" in entry:
+                events.append(entry)
+    return events
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -230,14 +241,7 @@ class LiveSite:
         return self.log.read_text(errors="replace")
 
     def security_events(self):
-        """The security events the servers wrote: JSON lines on stdout, as in production."""
-        events = []
-        for line in self.log_text().splitlines():
-            if line.startswith("{"):
-                entry = json.loads(line)
-                if "event" in entry:
-                    events.append(entry)
-        return events
+        return security_events(self.log)
 
     def ssl_context(self):
         return ssl.create_default_context(cafile=str(self.cert))

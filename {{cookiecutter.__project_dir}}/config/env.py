@@ -106,6 +106,17 @@ def networks(name):
         ) from error
 
 
+def database_password(name="DATABASE_URL"):
+    """A server database (not SQLite) must have a password that is not empty or a placeholder."""
+    config = database(name)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        return None
+    password = config.get("PASSWORD") or ""
+    if not password or any(marker in password.lower() for marker in PLACEHOLDER_MARKERS):
+        raise ImproperlyConfigured(f"{name} must carry the database password (postgres://USER:PASSWORD@HOST/NAME).")
+    return password
+
+
 def flag(name, default=False):
     """A strict boolean: an unrecognised word is an error, not a silent False."""
     raw = os.environ.get(name)

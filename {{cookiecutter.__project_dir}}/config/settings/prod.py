@@ -12,6 +12,7 @@ if env.flag("DJANGO_DEBUG"):
 DEBUG = False
 
 SECRET_KEY = env.secret_key()
+env.database_password()  # a server database needs a real password (DATABASE_URL)
 ADMIN_URL = env.admin_url()
 OTP_ENCRYPTION_KEY = env.fernet_key("DJANGO_OTP_KEY")
 ALLOWED_HOSTS = env.allowed_hosts()
@@ -32,6 +33,10 @@ CACHES = {
         "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
     }
 }
+
+# Sessions read from Redis and written through to the database: fast, and nobody is signed out when
+# Redis restarts.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

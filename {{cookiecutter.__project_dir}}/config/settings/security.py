@@ -13,6 +13,9 @@ SECURE_SSL_REDIRECT = True  # plain-HTTP requests get a redirect, never content 
 SECURE_HSTS_SECONDS = 31_536_000  # browsers refuse plain HTTP to this host for a year (SSL stripping)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True  # a forgotten HTTP subdomain cannot be used to plant cookies
 SECURE_HSTS_PRELOAD = True  # eligible for browsers' preload list, which protects even the first visit
+# Load balancers probe /healthz over plain HTTP on the private network and treat a redirect as a
+# failure; the page carries nothing but "ok" or "unavailable", so plain HTTP reveals nothing.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # SECURE_PROXY_SSL_HEADER is set in prod.py, and only when DJANGO_TRUSTED_PROXIES names the proxies in
 # front, which overwrite X-Forwarded-Proto: trusting that header without such a proxy lets any client
 # claim HTTPS and defeat the redirect and the Secure-cookie checks.
