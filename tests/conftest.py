@@ -56,8 +56,8 @@ def read_env(path):
 
 def run(args, cwd, env=None, timeout=300):
     """Run a command in a baked project with this interpreter's environment; return the result."""
-    full_env = {**os.environ, "VIRTUAL_ENV": sys.prefix, **(env or {})}
-    full_env.pop("DJANGO_SETTINGS_MODULE", None)
+    inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
+    full_env = {**inherited, "VIRTUAL_ENV": sys.prefix, **(env or {})}
     return subprocess.run(args, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout)
 
 

@@ -23,7 +23,7 @@ def test_no_template_syntax_left(baked, option_set):
     leftovers = []
     for path in project_files(project):
         text = path.read_text()
-        if re.search(r"cookiecutter\.\w", text):
+        if re.search(r"(\{\{|\{%)[^}]*cookiecutter", text):
             leftovers.append(f"{path}: unrendered cookiecutter variable")
         # Django templates use {% %} and {{ }} themselves; everything else must be fully rendered.
         if "templates" not in path.relative_to(project).parts and re.search(r"\{\{|\{%", text):

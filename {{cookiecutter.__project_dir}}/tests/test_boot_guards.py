@@ -20,7 +20,7 @@ VALID_ENV = {
 
 
 def load_prod(monkeypatch, **overrides):
-    for name in ("DJANGO_DEBUG", "DJANGO_TRUSTED_PROXIES"):
+    for name in ("DJANGO_DEBUG", "DJANGO_TRUSTED_PROXIES", "DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     for name, value in {**VALID_ENV, **overrides}.items():
         if value is None:
@@ -75,6 +75,9 @@ def test_proxy_header_is_trusted_only_when_declared(monkeypatch):
         ("DJANGO_TRUSTED_PROXIES", "nginx", "DJANGO_TRUSTED_PROXIES must list IP addresses"),
         ("REDIS_URL", None, "REDIS_URL is not set"),
         ("REDIS_URL", "localhost:6379", "REDIS_URL must start with redis://"),
+        ("DATABASE_URL", "postgres://app@db.internal:5432/app", "DATABASE_URL must carry the database password"),
+        ("DATABASE_URL", "postgres://app:CHANGE-ME@db.internal/app", "DATABASE_URL must carry the database password"),
+        ("DATABASE_URL", "mysql://app:pw@db.internal/app", "DATABASE_URL must start with one of"),
         ("DJANGO_OTP_KEY", None, "DJANGO_OTP_KEY is not set"),
         ("DJANGO_OTP_KEY", "c2hvcnQ=", "DJANGO_OTP_KEY must be 32 random bytes"),
         ("DJANGO_OTP_KEY", "not base64 at all!", "DJANGO_OTP_KEY must be 32 random bytes"),

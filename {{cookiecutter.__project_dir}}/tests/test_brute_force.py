@@ -191,3 +191,12 @@ def test_argon2_parameters_are_the_documented_ones():
     hasher = Argon2PasswordHasher()
     assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (3, 65_536, 4)
     assert hasher.algorithm == "argon2"  # existing argon2 hashes verify, and are upgraded on login
+
+
+@pytest.mark.django_db
+def test_a_name_that_grows_when_lower_cased_is_still_counted(client):
+    # 254 characters typed, 508 once lower-cased: stored cut to the column's size, never a 500.
+    name = "\u0130" * 254
+    assert len(name.lower()) == 508
+    assert login(client, name, "guess").status_code == 200
+    assert len(AccessAttempt.objects.get().username) == 254

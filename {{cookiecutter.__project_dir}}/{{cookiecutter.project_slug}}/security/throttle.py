@@ -9,6 +9,8 @@ from django.shortcuts import render
 
 from .events import Event, Outcome, record
 
+MAX_USERNAME = 254  # the email field's length, inside django-axes' 255-character username column
+
 
 def too_many_requests(request, exception=None, retry_after=None, reason="rate_limit"):
     """RATELIMIT_VIEW: a rate limit was hit."""
@@ -36,4 +38,6 @@ def posted_account(field):
 def axes_username(request, credentials=None):
     """AXES_USERNAME_CALLABLE: the login's account name in canonical form (case variants share a counter)."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
-    return username.strip().lower()
+    # Lower-casing can lengthen text ("İ" becomes two characters): cut to the column django-axes
+    # stores it in, or a crafted name would fail the insert with a 500.
+    return username.strip().lower()[:MAX_USERNAME]
