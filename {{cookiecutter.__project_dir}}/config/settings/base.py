@@ -36,7 +36,7 @@ MIDDLEWARE = [
     "{{ cookiecutter.project_slug }}.twofactor.middleware.TwoFactorMiddleware",  # no page before it
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "{{ cookiecutter.project_slug }}.security.csp.CompiledCSPMiddleware",  # django-csp, compiled once
     "{{ cookiecutter.project_slug }}.security.middleware.SecurityHeadersMiddleware",
     # Last, so the 429 it turns a Ratelimited exception into passes back through every header above.
     "django_ratelimit.middleware.RatelimitMiddleware",

@@ -1,0 +1,165 @@
+"""Hardening overhead: requests/s of a baked project against a plain `startproject`, same template view.
+
+    python benchmarks/hardening_overhead.py [--seconds 5] [--rounds 3]
+
+Both projects serve one small template through gunicorn on 127.0.0.1 (2 workers; sync, then gthread
+with 4 threads), loaded by wrk (Debian package) with 8 connections. The variants run alternately
+(A B C A B C ...) so drift on a busy machine hits them alike; the figure is the ratio of medians.
+  plain     - django-admin startproject, DEBUG off, its default middleware
+  hardened  - the baked project, production settings (every middleware of the template, Redis)
+  stock-csp - the same, with django-csp's own CSPMiddleware instead of the compiled one
+The baked project sits behind a (simulated) TLS proxy: wrk sends X-Forwarded-Proto: https and the
+project trusts 127.0.0.1, as behind deploy/nginx.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from conftest import bake, read_env  # noqa: E402
+from live import free_port, start_redis, stop, wait_for_port  # noqa: E402
+
+TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
+<script src="/static/js/site.js" nonce="{{ request.csp_nonce }}" defer></script></head>
+<body><h1>{{ title }}</h1><ul>{% for item in items %}<li>{{ item }}</li>{% endfor %}</ul></body></html>
+"""
+VIEW = """from django.shortcuts import render
+
+
+def bench(request):
+    return render(request, "bench.html", {"title": "Benchmark", "items": range(20)})
+"""
+PLAIN_URLS = """from django.urls import path
+
+from .bench_view import bench
+
+urlpatterns = [path("bench/", bench)]
+"""
+HARDENED_URLS = """from django.urls import path
+
+from config.bench_view import bench
+from config.urls import urlpatterns as project_urlpatterns
+
+urlpatterns = [path("bench/", bench), *project_urlpatterns]
+"""
+HARDENED_SETTINGS = """from config.settings.prod import *  # noqa: F403
+from config.settings.prod import MIDDLEWARE
+
+ROOT_URLCONF = "config.bench_urls"
+if os.environ.get("BENCH_STOCK_CSP"):
+    MIDDLEWARE = [("csp.middleware.CSPMiddleware" if "CompiledCSPMiddleware" in m else m) for m in MIDDLEWARE]
+"""
+
+
+def make_plain(root):
+    root.mkdir()
+    subprocess.run([sys.executable, "-m", "django", "startproject", "baseline_site", str(root)], check=True)
+    (root / "baseline_site" / "bench_view.py").write_text(VIEW)
+    (root / "baseline_site" / "urls.py").write_text(PLAIN_URLS)
+    (root / "templates").mkdir()
+    (root / "templates" / "bench.html").write_text(TEMPLATE)
+    settings = root / "baseline_site" / "settings.py"
+    text = settings.read_text()
+    text = text.replace("DEBUG = True", "DEBUG = False").replace("ALLOWED_HOSTS = []", 'ALLOWED_HOSTS = ["127.0.0.1"]')
+    text = text.replace("'DIRS': [],", "'DIRS': [BASE_DIR / 'templates'],")
+    if "BASE_DIR / 'templates'" not in text:
+        sys.exit("startproject's settings changed shape: update make_plain() in this script")
+    settings.write_text(text)
+    return root, {"DJANGO_SETTINGS_MODULE": "baseline_site.settings"}, "baseline_site.wsgi"
+
+
+def make_hardened(root, redis_port):
+    project = bake(root)
+    (project / "config" / "bench_view.py").write_text(VIEW)
+    (project / "config" / "bench_urls.py").write_text(HARDENED_URLS)
+    (project / "config" / "settings" / "bench.py").write_text("import os\n\n" + HARDENED_SETTINGS)
+    (project / "templates" / "bench.html").write_text(TEMPLATE)
+    env = {
+        **read_env(project / ".env"),
+        "DJANGO_SETTINGS_MODULE": "config.settings.bench",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_TRUSTED_PROXIES": "127.0.0.1",
+        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+    }
+    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input"], cwd=project, env={**os.environ, **env},
+                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input"], cwd=project,
+                   env={**os.environ, **env}, check=True, capture_output=True)  # fmt: skip
+    return project, env, "config.wsgi"
+
+
+def serve(cwd, env, app, worker_class, log):
+    port = free_port()
+    threads = ["--threads", "4"] if worker_class == "gthread" else []
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", "2",
+         "--worker-class", worker_class, *threads, "--access-logfile", "/dev/null"],
+        cwd=cwd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    wait_for_port(port, process)
+    return process, port
+
+
+def wrk(port, seconds):
+    result = subprocess.run(
+        ["wrk", "-t1", "-c8", f"-d{seconds}s", "-H", "X-Forwarded-Proto: https", f"http://127.0.0.1:{port}/bench/"],
+        capture_output=True, text=True, check=True, timeout=seconds + 30,
+    )  # fmt: skip
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+    if errors:
+        raise RuntimeError(f"{errors.group(1)} non-2xx answers:\n{result.stdout}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        redis, redis_port = start_redis(tmp)
+        try:
+            plain = make_plain(tmp / "plain")
+            hardened = make_hardened(tmp / "hardened", redis_port)
+            stock = (hardened[0], {**hardened[1], "BENCH_STOCK_CSP": "1"}, hardened[2])
+            variants = {"plain": plain, "hardened": hardened, "stock-csp": stock}
+            with (tmp / "gunicorn.log").open("wb") as log:
+                for worker_class in ("sync", "gthread"):
+                    servers = {name: serve(*variant, worker_class, log) for name, variant in variants.items()}
+                    try:
+                        for port in (port for _, port in servers.values()):
+                            wrk(port, 1)  # warm-up: imports, template caches
+                        results = {name: [] for name in variants}
+                        for _ in range(args.rounds):
+                            for name, (_, port) in servers.items():
+                                results[name].append(wrk(port, args.seconds))
+                                time.sleep(0.5)
+                    finally:
+                        for process, _ in servers.values():
+                            stop(process)
+                    medians = {name: statistics.median(values) for name, values in results.items()}
+                    for name, values in results.items():
+                        runs = [round(value) for value in values]
+                        print(f"{worker_class:8} {name:10} median {medians[name]:8.0f} req/s  runs {runs}")
+                    print(f"{worker_class:8} hardened/plain {medians['hardened'] / medians['plain']:.3f}   "
+                          f"stock-csp/plain {medians['stock-csp'] / medians['plain']:.3f}")  # fmt: skip
+        finally:
+            stop(redis)
+
+
+if __name__ == "__main__":
+    main()
