@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -97,6 +98,18 @@ def test_answers_are_kept_for_template_updates_without_secrets(baked, option_set
     env = read_env(project / ".env")
     secrets = [env[name] for name in (*SECRET_KEYS, "POSTGRES_PASSWORD") if name in env]
     assert not [value for value in secrets if value in json.dumps(answers)]
+
+
+@pytest.mark.parametrize("option_set", OPTION_SETS)
+def test_git_keeps_every_generated_file_but_the_secrets(baked, option_set, tmp_path):
+    project = shutil.copytree(baked(option_set), tmp_path / "project")
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+    tracked = set(
+        subprocess.run(["git", "ls-files"], cwd=project, capture_output=True, text=True, check=True).stdout.split()
+    )
+    on_disk = {str(path.relative_to(project)) for path in project_files(project) if ".git" not in path.parts}
+    assert on_disk - tracked == {".env"}
 
 
 def test_domain_is_lowercased(tmp_path):
