@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -24,6 +25,8 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None  # no session, no signed-in user: skip loading one (most anonymous traffic)
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
