@@ -93,11 +93,16 @@ def test_lockout_and_throttling(client, user, security_events):
     assert len(security_events.named(Event.LOGIN_FAILED)) == security.AXES_FAILURE_LIMIT
 
 
-def test_rate_limit_is_recorded(client, security_events):
+def test_rate_limit_is_recorded_once_per_client_and_minute(client, security_events):
     limit = int(security.RATELIMIT_LOGIN_PER_IP.split("/")[0])
-    for n in range(limit + 1):
+    for n in range(limit + 5):  # five refusals, one event: a flood does not flood the log
         login(client, f"u{n}@example.com", "guess")
     assert only(security_events, Event.THROTTLED)["details"] == {"reason": "rate_limit"}
+    client.post(reverse("login"), {"username": "x@example.com", "password": "guess"}, REMOTE_ADDR="198.51.100.1")
+    assert len(security_events.named(Event.THROTTLED)) == 1  # that client is not throttled
+    for n in range(limit + 1):
+        client.post(reverse("login"), {"username": f"v{n}@example.com", "password": "g"}, REMOTE_ADDR="198.51.100.2")
+    assert len(security_events.named(Event.THROTTLED)) == 2  # another throttled client: its own event
 
 
 def test_permission_denied(client, password, security_events):

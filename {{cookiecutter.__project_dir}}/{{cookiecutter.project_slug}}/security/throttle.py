@@ -4,9 +4,14 @@ Both are decided before any password is checked: django-ratelimit decorates the 
 django-axes' backend comes first in AUTHENTICATION_BACKENDS, so a flood never reaches the hasher.
 """
 
-from django.conf import settings
-from django.shortcuts import render
+import functools
 
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+from .client_ip import client_ip
 from .events import Event, Outcome, record
 
 MAX_USERNAME = 254  # the email field's length, inside django-axes' 255-character username column
@@ -14,10 +19,18 @@ MAX_USERNAME = 254  # the email field's length, inside django-axes' 255-characte
 
 def too_many_requests(request, exception=None, retry_after=None, reason="rate_limit"):
     """RATELIMIT_VIEW: a rate limit was hit."""
-    record(Event.THROTTLED, Outcome.DENIED, request, reason=reason)
-    response = render(request, "429.html", status=429)
+    # Once per client, reason and minute: a flood must not turn into a flood of log lines and rows.
+    if cache.add(f"throttled-event:{reason}:{client_ip(request)}", 1, timeout=60):
+        record(Event.THROTTLED, Outcome.DENIED, request, reason=reason)
+    response = HttpResponse(throttled_page(), status=429)
     response["Retry-After"] = str(retry_after or settings.RATELIMIT_RETRY_AFTER)
     return response
+
+
+@functools.cache
+def throttled_page():
+    """The 429 page, rendered once per process: refusing a flood must stay cheap."""
+    return render_to_string("429.html", {"site_name": settings.SITE_NAME})
 
 
 def locked_out(request, original_response=None, credentials=None):
