@@ -37,34 +37,22 @@ LIVE_SETTINGS = '''\
 """Production settings plus test-only pages. Written by the template's live tests."""
 
 import os
+import sys
 
 from config.settings.prod import *  # noqa: F403
+from config.settings.prod import BASE_DIR
 
+sys.path.insert(0, str(BASE_DIR / "tests"))  # the project's own error_urls.py (test-only views)
 ROOT_URLCONF = "config.live_test_urls"
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = os.environ["LIVE_TEST_MAIL_DIR"]
 '''
 LIVE_URLS = '''\
-"""Test-only pages: error pages on demand and a page that breaks the CSP. Written by the live tests."""
+"""The project's test-only error pages, plus a page that breaks the CSP. Written by the live tests."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.urls import path
-from django_ratelimit.exceptions import Ratelimited
-
-from config.urls import urlpatterns as project_urlpatterns
-
-
-def forbidden(request):
-    raise PermissionDenied
-
-
-def throttled(request):
-    raise Ratelimited
-
-
-def broken(request):
-    raise RuntimeError("a bug, on purpose")
+from error_urls import urlpatterns as error_urlpatterns
 
 
 def violation(request):
@@ -75,13 +63,7 @@ def violation(request):
     )
 
 
-urlpatterns = [
-    path("__test__/403/", forbidden),
-    path("__test__/429/", throttled),
-    path("__test__/500/", broken),
-    path("__test__/violation/", violation),
-    *project_urlpatterns,
-]
+urlpatterns = [path("__test__/violation/", violation), *error_urlpatterns]
 '''
 
 

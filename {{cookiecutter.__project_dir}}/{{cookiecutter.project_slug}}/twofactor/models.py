@@ -12,7 +12,33 @@ from django_otp.oath import TOTP
 from .crypto import decrypt, encrypt
 
 
-class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+class ThrottledDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A device whose every check waits out django-otp's back-off first (it doubles with each wrong
+    code) and records success or failure. Subclasses say what a matching code is in accept()."""
+
+    class Meta:
+        abstract = True
+
+    def get_throttle_factor(self):
+        return settings.OTP_THROTTLE_FACTOR
+
+    def accept(self, token):
+        """True when the token matches; may update the device (not saved yet)."""
+        raise NotImplementedError
+
+    def verify_token(self, token):
+        if not self.verify_is_allowed()[0]:
+            return False
+        if self.accept(token):
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+            return True
+        self.throttle_increment()
+        return False
+
+
+class TOTPDevice(ThrottledDevice):
     """An authenticator app (RFC 6238: 6 digits every 30 s) whose secret is encrypted at rest."""
 
     STEP = 30
@@ -47,39 +73,25 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
         query = urlencode({"secret": self.base32_secret, "issuer": issuer, "digits": self.DIGITS, "period": self.STEP})
         return f"otpauth://totp/{label}?{query}"
 
-    def get_throttle_factor(self):
-        return settings.OTP_THROTTLE_FACTOR
-
-    def verify_token(self, token):
-        allowed, _ = self.verify_is_allowed()
-        if not allowed:
-            return False
+    def accept(self, token):
         token = str(token).strip().replace(" ", "")
         if not (token.isascii() and token.isdigit() and len(token) == self.DIGITS):
-            self.throttle_increment()
             return False
         totp = TOTP(self.secret, step=self.STEP, digits=self.DIGITS)
         # min_t: a code from a time step already used is refused, so an observed code cannot be replayed.
         if totp.verify(int(token), tolerance=self.TOLERANCE, min_t=self.last_t + 1):
             self.last_t = totp.t()
-            self.throttle_reset(commit=False)
-            self.set_last_used_timestamp(commit=False)
-            self.save()
             return True
-        self.throttle_increment()
         return False
 
 
-class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+class RecoveryCodeDevice(ThrottledDevice):
     """Single-use recovery codes for a lost phone. Only their hashes are stored; each works once."""
 
     COUNT = 10
 
     class Meta:
         verbose_name = "recovery codes"
-
-    def get_throttle_factor(self):
-        return settings.OTP_THROTTLE_FACTOR
 
     @staticmethod
     def normalise(code):
@@ -100,19 +112,12 @@ class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
         RecoveryCode.objects.bulk_create(RecoveryCode(device=self, digest=self.digest(code)) for code in codes)
         return codes
 
-    def verify_token(self, token):
-        allowed, _ = self.verify_is_allowed()
-        if not allowed:
-            return False
+    def accept(self, token):
         digest = self.digest(token)
         for code in self.codes.all():
             if hmac.compare_digest(code.digest, digest):
                 code.delete()  # single use
-                self.throttle_reset(commit=False)
-                self.set_last_used_timestamp(commit=False)
-                self.save()
                 return True
-        self.throttle_increment()
         return False
 
 
