@@ -1,14 +1,8 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.utils.decorators import method_decorator
-from django_ratelimit.decorators import ratelimit
 
 from ..security.events import Event, Outcome, account_named, record, username_fingerprint
-from ..security.throttle import posted_account
-
-
-def limited(key, rate):
-    return method_decorator(ratelimit(key=key, rate=rate, method="POST"), name="post")
+from ..security.throttle import limited, posted_account
 
 
 @limited("ip", settings.RATELIMIT_LOGIN_PER_IP)

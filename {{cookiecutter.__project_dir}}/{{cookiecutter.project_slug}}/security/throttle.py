@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.decorators import method_decorator
+from django_ratelimit.decorators import ratelimit
 
 from .client_ip import client_ip
 from .events import Event, Outcome, record
@@ -54,3 +56,8 @@ def axes_username(request, credentials=None):
     # Lower-casing can lengthen text ("İ" becomes two characters): cut to the column django-axes
     # stores it in, or a crafted name would fail the insert with a 500.
     return username.strip().lower()[:MAX_USERNAME]
+
+
+def limited(key, rate):
+    """Rate-limit a class-based view's POSTs (django-ratelimit), before the view does any work."""
+    return method_decorator(ratelimit(key=key, rate=rate, method="POST"), name="post")

@@ -13,22 +13,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django_otp import login as otp_login
-from django_ratelimit.decorators import ratelimit
 
 from ..security.events import Event, Outcome, record
+from ..security.throttle import limited
 from .forms import CodeForm, PasswordForm
 from .models import RecoveryCodeDevice, TOTPDevice
 from .policy import has_device, second_factor_required
-
-
-def limited(rate_setting):
-    per_account = ratelimit(key="user", rate=getattr(settings, rate_setting), method="POST")
-    per_client = ratelimit(key="ip", rate=settings.RATELIMIT_OTP_PER_IP, method="POST")
-    return lambda view: method_decorator(per_client, name="post")(method_decorator(per_account, name="post")(view))
 
 
 def next_url(request):
@@ -67,7 +60,8 @@ def render_codes(request, codes):
     return render(request, "twofactor/recovery_codes.html", {"codes": codes, "next": next_url(request)})
 
 
-@limited("RATELIMIT_OTP_PER_USER")
+@limited("ip", settings.RATELIMIT_OTP_PER_IP)
+@limited("user", settings.RATELIMIT_OTP_PER_USER)
 class VerifyView(LoginRequiredMixin, View):
     """The code step after the password."""
 
@@ -105,7 +99,8 @@ class VerifyView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "next": next_url(request)})
 
 
-@limited("RATELIMIT_OTP_PER_USER")
+@limited("ip", settings.RATELIMIT_OTP_PER_IP)
+@limited("user", settings.RATELIMIT_OTP_PER_USER)
 class EnrolView(LoginRequiredMixin, View):
     """Set up an authenticator app: it counts once the user enters a code it generated."""
 
@@ -171,7 +166,8 @@ class DevicesView(LoginRequiredMixin, View):
         )
 
 
-@limited("RATELIMIT_OTP_PER_USER")
+@limited("ip", settings.RATELIMIT_OTP_PER_IP)
+@limited("user", settings.RATELIMIT_OTP_PER_USER)
 class RegenerateCodesView(LoginRequiredMixin, View):
     """New recovery codes, after the user proves they still hold the app (a fresh code)."""
 
@@ -189,7 +185,8 @@ class RegenerateCodesView(LoginRequiredMixin, View):
         return redirect("twofactor:devices")
 
 
-@limited("RATELIMIT_OTP_PER_USER")
+@limited("ip", settings.RATELIMIT_OTP_PER_IP)
+@limited("user", settings.RATELIMIT_OTP_PER_USER)
 class RemoveDeviceView(LoginRequiredMixin, View):
     """Remove an authenticator app, after the user re-enters their password."""
 
