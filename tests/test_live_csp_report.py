@@ -46,15 +46,17 @@ def test_bodies_through_the_real_server(live_site, body, content_type, chunked, 
 
 def test_rate_limit_holds_across_worker_processes(live_site):
     # 70 reports from one client, spread by the kernel over both gunicorn workers. Limits count per
-    # minute in fixed windows; a window may close during the burst, so one retry is allowed.
-    for _ in range(2):
+    # minute in fixed windows; a burst that straddles a window's end is split between two windows and
+    # proves nothing, so such a burst is repeated (at most three bursts).
+    for _ in range(3):
         answers = [post(live_site, REPORT) for _ in range(70)]
         statuses = [status for status, _ in answers]
         accepted = statuses.count(204)
-        if statuses == [204] * accepted + [429] * (70 - accepted):
+        within_one_window = statuses == [204] * accepted + [429] * (70 - accepted) and accepted < 70
+        if within_one_window:
             break
+    assert within_one_window, statuses
     assert accepted <= 60, statuses
-    assert statuses == [204] * accepted + [429] * (70 - accepted)
     assert answers[-1][1]["Retry-After"] == "60"
     workers = set(re.findall(r'access pid=<(\d+)> "POST /security/csp-report/', live_site.log_text()))
     assert len(workers) >= 2, "the burst did not reach two worker processes"

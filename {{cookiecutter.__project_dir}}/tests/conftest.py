@@ -1,6 +1,7 @@
 import logging
 import re
 import secrets
+import time
 
 import pytest
 from django.test import Client
@@ -105,6 +106,19 @@ def no_secret_reaches_the_logs():
     any_secret = "|".join(re.escape(secret) for secret in sorted(SECRETS_USED, key=len, reverse=True))
     leaked = sorted(set(re.findall(rf"(?<![\w-])(?:{any_secret})(?![\w-])", text))) if SECRETS_USED else []
     assert leaked == [], f"secrets found in the log output: {leaked}"
+
+
+def fresh_rate_window(*values, seconds_needed=5, period=60):
+    """django-ratelimit counts in fixed windows, one per key value, ending at a time derived from the
+    value. A burst that crossed a window's end would be split between two counts and prove nothing,
+    so tests that count up to a limit first wait, if needed, until every window has time left."""
+    from django_ratelimit.core import _get_window
+
+    for _ in range(len(values) + 1):
+        remaining = min(_get_window(str(value), period) - time.time() for value in values)
+        if remaining >= seconds_needed:
+            return
+        time.sleep(max(remaining, 0) + 1.1)
 
 
 @pytest.fixture

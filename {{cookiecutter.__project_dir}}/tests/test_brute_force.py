@@ -5,6 +5,7 @@ import ipaddress
 
 import pytest
 from axes.models import AccessAttempt
+from conftest import fresh_rate_window
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core.cache import cache
 from django.core.checks import Error, run_checks
@@ -135,6 +136,7 @@ def test_behind_a_proxy_the_forged_part_of_the_chain_is_ignored(client, user, pa
 @pytest.mark.django_db
 def test_login_rate_limit_per_client_rejects_before_the_hasher(client, hasher_calls):
     limit = int(security.RATELIMIT_LOGIN_PER_IP.split("/")[0])
+    fresh_rate_window(ATTACKER)
     statuses = [login(client, f"user{n}@example.com", "guess").status_code for n in range(limit)]
     assert statuses == [200] * limit
     hasher_calls.clear()
@@ -147,6 +149,7 @@ def test_login_rate_limit_per_client_rejects_before_the_hasher(client, hasher_ca
 @pytest.mark.django_db
 def test_login_rate_limit_per_account_holds_across_clients(client, user):
     limit = int(security.RATELIMIT_LOGIN_PER_ACCOUNT.split("/")[0])
+    fresh_rate_window(user.email)
     # One guess from each of many addresses: no (account, client) pair reaches the lockout.
     statuses = [login(client, user.email, "guess", ip=f"192.0.2.{n}").status_code for n in range(1, limit + 2)]
     assert statuses == [200] * limit + [429]
@@ -155,6 +158,7 @@ def test_login_rate_limit_per_account_holds_across_clients(client, user):
 @pytest.mark.django_db
 def test_password_reset_is_rate_limited(client, user, mailoutbox):
     per_address = int(security.RATELIMIT_RESET_PER_ACCOUNT.split("/")[0])
+    fresh_rate_window(user.email, "127.0.0.1")
     statuses = [
         client.post(reverse("password_reset"), {"email": user.email}, REMOTE_ADDR=f"192.0.2.{n}").status_code
         for n in range(1, per_address + 2)

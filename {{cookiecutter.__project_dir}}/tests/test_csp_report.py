@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from conftest import fresh_rate_window
 from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
@@ -125,6 +126,7 @@ def test_only_post_is_allowed(client):
 
 def test_reports_are_rate_limited_per_client(client):
     limit = int(settings.CSP_REPORT_RATE.split("/")[0])
+    fresh_rate_window("127.0.0.1")
     statuses = [post(client, LEGACY_REPORT, LEGACY_TYPE).status_code for _ in range(limit + 1)]
     assert statuses == [204] * limit + [429]
     throttled = post(client, LEGACY_REPORT, LEGACY_TYPE)

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from conftest import ALL_LOG_OUTPUT, SECRETS_USED, verified
+from conftest import ALL_LOG_OUTPUT, SECRETS_USED, fresh_rate_window, verified
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
@@ -95,6 +95,7 @@ def test_lockout_and_throttling(client, user, security_events):
 
 def test_rate_limit_is_recorded_once_per_client_and_minute(client, security_events):
     limit = int(security.RATELIMIT_LOGIN_PER_IP.split("/")[0])
+    fresh_rate_window(CLIENT, "198.51.100.2")
     for n in range(limit + 5):  # five refusals, one event: a flood does not flood the log
         login(client, f"u{n}@example.com", "guess")
     assert only(security_events, Event.THROTTLED)["details"] == {"reason": "rate_limit"}
