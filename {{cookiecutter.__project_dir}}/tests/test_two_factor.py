@@ -41,7 +41,8 @@ def enrol(client):
     page = client.get(reverse("twofactor:enrol")).content.decode()
     assert "<svg" in page  # the QR code, drawn on the server
     totp = pyotp.TOTP(SECRET_ON_PAGE.search(page).group(1).replace(" ", ""))
-    response = client.post(reverse("twofactor:enrol"), {"code": totp.now()})
+    client.enrolment_code = totp.now()  # kept, so a test can replay exactly this code
+    response = client.post(reverse("twofactor:enrol"), {"code": client.enrolment_code})
     assert response.status_code == 200
     codes = CODE_ON_PAGE.findall(response.content.decode())
     assert len(codes) == RecoveryCodeDevice.COUNT
@@ -107,17 +108,18 @@ def test_password_then_code_with_a_wrong_code_refused_and_throttled(client, staf
 @pytest.mark.django_db
 def test_a_code_cannot_be_replayed(client, staff, password):
     sign_in(client, staff, password)
-    totp, _ = enrol(client)  # uses the current code
+    totp, _ = enrol(client)
     client.logout()
     sign_in(client, staff, password)
-    replay = code_step(client, totp.now())
+    replay = code_step(client, client.enrolment_code)
     assert b"already used" in replay.content
     unthrottle(staff)
-    assert code_step(client, next_code(totp)).status_code == 302
+    later = next_code(totp)
+    assert code_step(client, later).status_code == 302
     client.logout()
     sign_in(client, staff, password)
     unthrottle(staff)
-    assert b"already used" in code_step(client, next_code(totp)).content  # the same step again
+    assert b"already used" in code_step(client, later).content  # the same code again
 
 
 @pytest.mark.django_db
