@@ -7,6 +7,7 @@ import pyotp
 import pytest
 from conftest import fresh_rate_window
 from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
@@ -46,6 +47,19 @@ def enrol(client):
     assert response.status_code == 200
     codes = CODE_ON_PAGE.findall(response.content.decode())
     assert len(codes) == RecoveryCodeDevice.COUNT
+    return totp, codes
+
+
+def sign_in_again(client, user, password):
+    """A new sign-in with the password: the session now waits for the second factor."""
+    client.logout()
+    sign_in(client, user, password)
+
+
+def enrolled_and_signed_in_again(client, user, password):
+    sign_in(client, user, password)
+    totp, codes = enrol(client)
+    sign_in_again(client, user, password)
     return totp, codes
 
 
@@ -89,10 +103,7 @@ def test_enrolment_needs_a_valid_code_then_opens_the_admin(client, staff, passwo
 
 @pytest.mark.django_db
 def test_password_then_code_with_a_wrong_code_refused_and_throttled(client, staff, password):
-    sign_in(client, staff, password)
-    totp, _ = enrol(client)
-    client.logout()
-    sign_in(client, staff, password)
+    totp, _ = enrolled_and_signed_in_again(client, staff, password)
     assert client.get(reverse("admin:index")).headers["Location"].startswith(reverse("twofactor:verify"))
     wrong = code_step(client, "123456" if totp.now() != "123456" else "654321")
     assert wrong.status_code == 200
@@ -107,17 +118,13 @@ def test_password_then_code_with_a_wrong_code_refused_and_throttled(client, staf
 
 @pytest.mark.django_db
 def test_a_code_cannot_be_replayed(client, staff, password):
-    sign_in(client, staff, password)
-    totp, _ = enrol(client)
-    client.logout()
-    sign_in(client, staff, password)
+    totp, _ = enrolled_and_signed_in_again(client, staff, password)
     replay = code_step(client, client.enrolment_code)
     assert b"already used" in replay.content
     unthrottle(staff)
     later = next_code(totp)
     assert code_step(client, later).status_code == 302
-    client.logout()
-    sign_in(client, staff, password)
+    sign_in_again(client, staff, password)
     unthrottle(staff)
     assert b"already used" in code_step(client, later).content  # the same code again
 
@@ -130,13 +137,11 @@ def test_recovery_codes_work_once_each_and_are_stored_hashed(client, staff, pass
     assert len(stored) == len(codes)
     assert not {code.replace("-", "") for code in codes} & set(stored)
     assert all(code.replace("-", "") not in digest for code in codes for digest in stored)
-    client.logout()
-    sign_in(client, staff, password)
+    sign_in_again(client, staff, password)
     response = code_step(client, codes[0].upper())  # typed in capitals: still the same code
     assert response.status_code == 302
     assert RecoveryCode.objects.count() == len(codes) - 1
-    client.logout()
-    sign_in(client, staff, password)
+    sign_in_again(client, staff, password)
     unthrottle(staff)
     assert b"already used" in code_step(client, codes[0]).content
 
@@ -167,12 +172,7 @@ def test_secret_is_unreadable_in_the_database_without_the_key(client, staff, pas
 
 @pytest.mark.django_db
 def test_code_attempts_are_rate_limited(client, staff, password):
-    sign_in(client, staff, password)
-    enrol(client)
-    client.logout()
-    sign_in(client, staff, password)
-    from django.conf import settings
-
+    enrolled_and_signed_in_again(client, staff, password)
     limit = int(settings.RATELIMIT_OTP_PER_USER.split("/")[0])
     fresh_rate_window(staff.pk, "127.0.0.1")
     statuses = [code_step(client, "000000").status_code for _ in range(limit + 1)]
@@ -190,8 +190,7 @@ def test_recovery_codes_are_regenerated_only_with_a_fresh_code(client, staff, pa
     new_codes = CODE_ON_PAGE.findall(response.content.decode())
     assert len(new_codes) == RecoveryCodeDevice.COUNT
     assert not set(new_codes) & set(old_codes)
-    client.logout()
-    sign_in(client, staff, password)
+    sign_in_again(client, staff, password)
     unthrottle(staff)
     assert b"already used" in code_step(client, old_codes[1]).content  # old codes are gone
 
@@ -236,16 +235,12 @@ def test_who_must_enrol(client, password, mode):
             assert response.status_code == 200
             # Optional for them, but once enrolled, their next sign-in needs the code too.
             enrol(client)
-            client.logout()
-            sign_in(client, member, password)
+            sign_in_again(client, member, password)
             assert client.get(reverse("home")).headers["Location"].startswith(reverse("twofactor:verify"))
 
 
 @pytest.mark.django_db
 def test_next_cannot_send_the_user_to_another_site(client, staff, password):
-    sign_in(client, staff, password)
-    totp, _ = enrol(client)
-    client.logout()
-    sign_in(client, staff, password)
+    totp, _ = enrolled_and_signed_in_again(client, staff, password)
     response = code_step(client, next_code(totp), "https://attacker.example/")
     assert response.headers["Location"] == "/"
