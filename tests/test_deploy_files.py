@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from conftest import read_env, run
+from conftest import bake, read_env, run
 
 BIN = Path(sys.executable).parent
 
@@ -49,9 +49,7 @@ def test_github_workflow_passes_actionlint_and_runs_every_check(baked):
     assert {update["package-ecosystem"] for update in dependabot["updates"]} == {"pip", "github-actions"}
 
 
-def test_dependabot_watches_docker_images_when_docker_is_used(baked, tmp_path):
-    from conftest import bake
-
+def test_dependabot_watches_docker_images_when_docker_is_used(tmp_path):
     project = bake(tmp_path, use_docker="yes")
     dependabot = yaml.safe_load((project / ".github" / "dependabot.yml").read_text())
     assert {update["package-ecosystem"] for update in dependabot["updates"]} == {"pip", "github-actions", "docker"}

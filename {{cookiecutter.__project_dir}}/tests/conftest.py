@@ -4,6 +4,7 @@ import secrets
 import time
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -19,6 +20,12 @@ class HttpsClient(Client):
     def generic(self, *args, **kwargs):
         kwargs["secure"] = True
         return super().generic(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts with empty rate-limit counters (the local-memory cache outlives a test)."""
+    cache.clear()
 
 
 @pytest.fixture

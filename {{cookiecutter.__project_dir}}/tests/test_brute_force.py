@@ -22,11 +22,6 @@ OWNER = "198.51.100.7"
 LIMIT = security.AXES_FAILURE_LIMIT
 
 
-@pytest.fixture(autouse=True)
-def fresh_counters():
-    cache.clear()
-
-
 @pytest.fixture
 def hasher_calls(monkeypatch):
     """How often the password hasher ran (the test settings' hasher, instrumented, not replaced)."""

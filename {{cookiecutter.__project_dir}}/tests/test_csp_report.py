@@ -42,13 +42,6 @@ REPORTING_API_REPORT = [
 pytestmark = pytest.mark.django_db  # reports are stored as security events
 
 
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 def post(client, body, content_type):
     data = body if isinstance(body, (bytes, str)) else json.dumps(body)
     return client.post(reverse("csp_report"), data=data, content_type=content_type)

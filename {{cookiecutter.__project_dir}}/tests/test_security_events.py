@@ -11,7 +11,6 @@ import pyotp
 import pytest
 from conftest import ALL_LOG_OUTPUT, SECRETS_USED, fresh_rate_window, verified
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -27,11 +26,6 @@ from {{ cookiecutter.project_slug }}.twofactor.models import RecoveryCodeDevice,
 pytestmark = pytest.mark.django_db
 FIELDS = {"ts", "event", "outcome", "user_id", "client_ip", "request_id", "method", "path", "user_agent", "details"}
 CLIENT = "203.0.113.9"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 def assert_well_formed(payload):

@@ -8,7 +8,6 @@ import pytest
 from conftest import fresh_rate_window
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
@@ -19,11 +18,6 @@ from {{ cookiecutter.project_slug }}.twofactor.models import RecoveryCode, Recov
 
 SECRET_ON_PAGE = re.compile(r"data-secret>([A-Z2-7 ]+)<")
 CODE_ON_PAGE = re.compile(r"data-recovery-code>([a-z2-9-]+)<")
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture
