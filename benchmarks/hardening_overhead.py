@@ -1,13 +1,16 @@
 """Hardening overhead: requests/s of a baked project against a plain `startproject`, same template view.
 
-    python benchmarks/hardening_overhead.py [--seconds 5] [--rounds 3]
+    python benchmarks/hardening_overhead.py [--seconds 5] [--rounds 5]
 
-Both projects serve one small template through gunicorn on 127.0.0.1 (2 workers; sync, then gthread
-with 4 threads), loaded by wrk (Debian package) with 8 connections. The variants run alternately
-(A B C A B C ...) so drift on a busy machine hits them alike; the figure is the ratio of medians.
+Both projects serve one small template through gunicorn on 127.0.0.1 (one worker; sync, then gthread
+with 4 threads), loaded by wrk (Debian package) with 4 connections. The server runs pinned to one
+CPU and wrk to another, so the figure is the server's own cost per request, not a share of CPUs
+the load generator also competes for (unpinned, run-to-run spread on a 2-core machine was +-4%).
+The variants run alternately (A B C A B C ...) so drift hits them alike; the figure is the ratio
+of medians.
   plain     - django-admin startproject, DEBUG off, its default middleware
   hardened  - the baked project, production settings (every middleware of the template, Redis)
-  stock-csp - the same, with django-csp's own CSPMiddleware instead of the compiled one
+  stock-csp - the same, with django-csp's own per-response policy building instead of the compiled one
 The baked project sits behind a (simulated) TLS proxy: wrk sends X-Forwarded-Proto: https and the
 project trusts 127.0.0.1, as behind deploy/nginx.
 """
@@ -39,6 +42,14 @@ VIEW = """from django.shortcuts import render
 def bench(request):
     return render(request, "bench.html", {"title": "Benchmark", "items": range(20)})
 """
+STOCK_CSP = """from csp.middleware import CSPMiddleware
+
+from {slug}.security.middleware import SecurityHeadersMiddleware
+
+
+class StockCSPHeadersMiddleware(SecurityHeadersMiddleware):
+    process_response = CSPMiddleware.process_response  # django-csp's own: builds the policy every time
+"""
 PLAIN_URLS = """from django.urls import path
 
 from .bench_view import bench
@@ -57,7 +68,11 @@ from config.settings.prod import MIDDLEWARE
 
 ROOT_URLCONF = "config.bench_urls"
 if os.environ.get("BENCH_STOCK_CSP"):
-    MIDDLEWARE = [("csp.middleware.CSPMiddleware" if "CompiledCSPMiddleware" in m else m) for m in MIDDLEWARE]
+    MIDDLEWARE = [
+        "config.bench_stock_csp.StockCSPHeadersMiddleware" if m.endswith(".SecurityHeadersMiddleware") else m
+        for m in MIDDLEWARE
+    ]
+    assert "config.bench_stock_csp.StockCSPHeadersMiddleware" in MIDDLEWARE
 """
 
 
@@ -81,6 +96,7 @@ def make_plain(root):
 def make_hardened(root, redis_port):
     project = bake(root)
     (project / "config" / "bench_view.py").write_text(VIEW)
+    (project / "config" / "bench_stock_csp.py").write_text(STOCK_CSP.format(slug=project.name))
     (project / "config" / "bench_urls.py").write_text(HARDENED_URLS)
     (project / "config" / "settings" / "bench.py").write_text("import os\n\n" + HARDENED_SETTINGS)
     (project / "templates" / "bench.html").write_text(TEMPLATE)
@@ -98,22 +114,27 @@ def make_hardened(root, redis_port):
     return project, env, "config.wsgi"
 
 
-def serve(cwd, env, app, worker_class, log):
+def pinned_to(cpus):
+    """A preexec_fn that keeps the child (and its forks) on `cpus`; None when the machine has one CPU."""
+    return (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+
+
+def serve(cwd, env, app, worker_class, log, cpus):
     port = free_port()
     threads = ["--threads", "4"] if worker_class == "gthread" else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", "2",
+        [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", "1",
          "--worker-class", worker_class, *threads, "--access-logfile", "/dev/null"],
-        cwd=cwd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+        cwd=cwd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, preexec_fn=pinned_to(cpus),
     )  # fmt: skip
     wait_for_port(port, process)
     return process, port
 
 
-def wrk(port, seconds):
+def wrk(port, seconds, cpus):
     result = subprocess.run(
-        ["wrk", "-t1", "-c8", f"-d{seconds}s", "-H", "X-Forwarded-Proto: https", f"http://127.0.0.1:{port}/bench/"],
-        capture_output=True, text=True, check=True, timeout=seconds + 30,
+        ["wrk", "-t1", "-c4", f"-d{seconds}s", "-H", "X-Forwarded-Proto: https", f"http://127.0.0.1:{port}/bench/"],
+        capture_output=True, text=True, check=True, timeout=seconds + 30, preexec_fn=pinned_to(cpus),
     )  # fmt: skip
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
     if errors:
@@ -124,10 +145,14 @@ def wrk(port, seconds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
+    cpus = sorted(os.sched_getaffinity(0))
+    server_cpus, load_cpus = ({cpus[-1]}, {cpus[0]}) if len(cpus) > 1 else (None, None)
+    if server_cpus is None:
+        print("one CPU only: server and wrk share it, expect a noisier ratio")
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -139,14 +164,16 @@ def main():
             variants = {"plain": plain, "hardened": hardened, "stock-csp": stock}
             with (tmp / "gunicorn.log").open("wb") as log:
                 for worker_class in ("sync", "gthread"):
-                    servers = {name: serve(*variant, worker_class, log) for name, variant in variants.items()}
+                    servers = {
+                        name: serve(*variant, worker_class, log, server_cpus) for name, variant in variants.items()
+                    }
                     try:
                         for port in (port for _, port in servers.values()):
-                            wrk(port, 1)  # warm-up: imports, template caches
+                            wrk(port, 1, load_cpus)  # warm-up: imports, template caches
                         results = {name: [] for name in variants}
                         for _ in range(args.rounds):
                             for name, (_, port) in servers.items():
-                                results[name].append(wrk(port, args.seconds))
+                                results[name].append(wrk(port, args.seconds, load_cpus))
                                 time.sleep(0.5)
                     finally:
                         for process, _ in servers.values():

@@ -5,8 +5,13 @@ import re
 import pytest
 from conftest import verified
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.http import BadHeaderError, HttpResponse
 from django.test import override_settings
 from django.urls import reverse
+
+from {{ cookiecutter.project_slug }}.security.headers import set_missing, validated
+from {{ cookiecutter.project_slug }}.security.middleware import permissions_policy
 
 NONCE_IN_PAGE = re.compile(r'<script [^>]*nonce="([^"]+)"')
 
@@ -157,6 +162,43 @@ def test_plain_http_is_redirected_to_https():
     assert response.headers["Location"] == "https://testserver/accounts/login/?next=/x"
     # HSTS only means something over HTTPS; browsers ignore it on HTTP responses.
     assert "Strict-Transport-Security" not in response.headers
+    # The project's own headers come from the outermost middleware, so even the redirect has them.
+    for name in ("Content-Security-Policy", "Permissions-Policy", "X-Request-ID", "Cross-Origin-Resource-Policy"):
+        assert name in response.headers, name
+
+
+def test_fixed_headers_are_set_exactly_as_the_public_api_would_set_them():
+    entries = validated({"X-Test": "1", "Permissions-Policy": "camera=()"})
+    fast = HttpResponse("x", headers={"permissions-policy": "geolocation=(self)"})  # set by the view: kept
+    set_missing(fast, entries)
+    public = HttpResponse("x", headers={"permissions-policy": "geolocation=(self)"})
+    for name, value in {"X-Test": "1", "Permissions-Policy": "camera=()"}.items():
+        public.headers.setdefault(name, value)
+    assert fast.serialize_headers() == public.serialize_headers()
+    assert fast["Permissions-Policy"] == "geolocation=(self)"
+
+
+@pytest.mark.parametrize("value", ["a\nInjected: 1", "a\rb"])
+def test_a_header_django_would_refuse_is_refused_at_start_up(value):
+    with pytest.raises(BadHeaderError):
+        validated({"X-Test": value})
+
+
+def test_permissions_policy_header_from_the_setting():
+    header = permissions_policy({"camera": [], "geolocation": ["self", "https://maps.example"], "usb": ["*"]})
+    assert header == 'camera=(), geolocation=(self "https://maps.example"), usb=(*)'
+    with pytest.raises(ImproperlyConfigured, match="Camera"):
+        permissions_policy({"Camera": []})
+
+
+@pytest.mark.django_db
+def test_header_settings_changes_are_picked_up(client):
+    with override_settings(EXTRA_SECURITY_HEADERS={"X-Test": "on"}, PERMISSIONS_POLICY={"camera": []}):
+        response = client.get(reverse("login"))
+    assert response.headers["X-Test"] == "on"
+    assert response.headers["Permissions-Policy"] == "camera=()"
+    assert "Cross-Origin-Resource-Policy" not in response.headers
+    assert client.get(reverse("login")).headers["Cross-Origin-Resource-Policy"] == "same-origin"
 
 
 @override_settings(DEBUG=True)

@@ -197,9 +197,12 @@ def test_removing_a_device_needs_the_password(client, staff, password):
     url = reverse("twofactor:remove_device", args=[device.pk])
     client.post(url, {"password": "not-" + password})
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
-    client.post(url, {"password": password})
+    response = client.post(url, {"password": password})
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
     assert not RecoveryCodeDevice.objects.filter(user=staff).exists()
+    # The confirmation is kept in the session, not in a client-readable `messages` cookie.
+    assert set(response.cookies) <= {"__Host-sessionid", "__Host-csrftoken"}
+    assert "Authenticator app removed." in client.session["_messages"]
     # Staff without a device are sent back to enrolment.
     assert client.get(reverse("home")).headers["Location"].startswith(reverse("twofactor:enrol"))
 

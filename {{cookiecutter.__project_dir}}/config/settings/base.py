@@ -24,22 +24,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "{{ cookiecutter.project_slug }}.security.middleware.RequestIdMiddleware",  # first: every log line has its id
+    # First, so every response carries its headers (redirects and error pages too) and every log line
+    # its request id: X-Request-ID, the compiled Content-Security-Policy, Permissions-Policy, and the
+    # EXTRA_SECURITY_HEADERS of security.py.
+    "{{ cookiecutter.project_slug }}.security.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",  # user.is_verified(): did this session pass the second factor?
-    "{{ cookiecutter.project_slug }}.twofactor.middleware.TwoFactorMiddleware",  # no page before it
+    # django-otp's OTPMiddleware (user.is_verified()) plus: no page before the second factor.
+    "{{ cookiecutter.project_slug }}.twofactor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "{{ cookiecutter.project_slug }}.security.csp.CompiledCSPMiddleware",  # django-csp, compiled once
-    "{{ cookiecutter.project_slug }}.security.middleware.SecurityHeadersMiddleware",
-    # Last, so the 429 it turns a Ratelimited exception into passes back through every header above.
-    "django_ratelimit.middleware.RatelimitMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",  # a Ratelimited exception becomes the 429 page
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires: turns a lockout into its 429 page
 ]
 

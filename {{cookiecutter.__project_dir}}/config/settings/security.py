@@ -31,6 +31,9 @@ SESSION_COOKIE_NAME = "__Host-sessionid"  # browser refuses it over HTTP or from
 CSRF_COOKIE_NAME = "__Host-csrftoken"  # same protection for the CSRF cookie
 SESSION_COOKIE_AGE = 60 * 60 * 12  # a stolen session stops working within half a day
 CSRF_USE_SESSIONS = False  # kept as a cookie so anonymous forms (login) work without creating sessions
+# Flash messages ("Authenticator app removed.") live in the server-side session: their text never
+# travels in a client-readable `messages` cookie, the one cookie that could not be __Host- prefixed.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Response headers ------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"  # no framing at all: clickjacking (CSP frame-ancestors says the same)

@@ -13,8 +13,15 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
 
+from .headers import set_if_missing, validated
+
 NONCE_SLOT = "__csp_nonce__"  # underscores never occur in a base64 nonce
 MAX_COMPILED = 256  # views that vary their policy per request are built each time, never cached unbounded
+POLICIES = (  # report_only, header, the response flag set by @csp_exempt, the setting
+    (False, HEADER, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+    (True, HEADER_REPORT_ONLY, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+)
+REPORT_ONLY_OVERRIDES = ("_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")  # set by the decorators
 
 
 def freeze(value):
@@ -29,25 +36,40 @@ def freeze(value):
     return value
 
 
+def excluded_prefixes():
+    """Per policy, the EXCLUDE_URL_PREFIXES of its setting, as a tuple for str.startswith."""
+    return {
+        report_only: tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
+        for report_only, _, _, setting in POLICIES
+    }
+
+
 class CompiledCSPMiddleware(CSPMiddleware):
     def __init__(self, get_response):
         super().__init__(get_response)
         self.compiled = {}
+        self.excluded = excluded_prefixes()
         setting_changed.connect(self._forget_compiled, weak=False)
 
     def _forget_compiled(self, setting=None, **kwargs):
         if setting and setting.startswith("CONTENT_SECURITY_POLICY"):
             self.compiled.clear()
+            self.excluded = excluded_prefixes()
 
     def policy(self, parts, report_only):
+        overrides = (parts.config, parts.update, parts.replace)
         try:
-            key = (freeze(parts.config), freeze(parts.update), freeze(parts.replace), bool(parts.nonce), report_only)
+            # No decorator (most pages): a short key, nothing to freeze.
+            frozen = tuple(map(freeze, overrides)) if any(part is not None for part in overrides) else ()
+            key = (*frozen, bool(parts.nonce), report_only)
         except TypeError:
             key = None  # an unhashable override: build it the stock way
         template = self.compiled.get(key) if key else None
         if template is None:
             slot = NONCE_SLOT if parts.nonce else None
             template = build_policy(parts.config, parts.update, parts.replace, nonce=slot, report_only=report_only)
+            if template:
+                validated({HEADER: template})  # as `response[header] = policy` would check it, once
             if key and len(self.compiled) < MAX_COMPILED:
                 self.compiled[key] = template
         return template.replace(NONCE_SLOT, parts.nonce) if parts.nonce else template
@@ -56,16 +78,16 @@ class CompiledCSPMiddleware(CSPMiddleware):
         # As django-csp: debug 404/500 pages keep Django's inline styles; exemptions and URL prefixes apply.
         if settings.DEBUG and response.status_code in (404, 500):
             return response
-        for report_only, header, exempt_flag, setting in (
-            (False, HEADER, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
-            (True, HEADER_REPORT_ONLY, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
-        ):
+        for report_only, header, exempt_flag, setting in POLICIES:
+            unset = not getattr(settings, setting, None)
+            if report_only and unset and not any(hasattr(response, name) for name in REPORT_ONLY_OVERRIDES):
+                continue  # no report-only policy anywhere: nothing to build (most projects, most pages)
             parts = self.get_policy_parts(request=request, response=response, report_only=report_only)
             policy = self.policy(parts, report_only)
-            prefixes = tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
+            prefixes = self.excluded[report_only]
             excluded = bool(prefixes) and request.path_info.startswith(prefixes)
-            if policy and header not in response and not getattr(response, exempt_flag, False) and not excluded:
-                response[header] = policy
+            if policy and not excluded and not getattr(response, exempt_flag, False):
+                set_if_missing(response, header, policy)
         # A nonce first read after the header is written would not be in it: make that an error.
         if getattr(request, "_csp_nonce", None) is None:
             request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)

@@ -24,7 +24,7 @@ from .client_ip import client_ip
 logger = logging.getLogger("security")
 
 # The request being handled, for events raised far from the view (model signals); set by
-# RequestIdMiddleware.
+# SecurityHeadersMiddleware.
 current_request = contextvars.ContextVar("current_request", default=None)
 
 
