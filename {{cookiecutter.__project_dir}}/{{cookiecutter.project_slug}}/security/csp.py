@@ -36,25 +36,28 @@ def freeze(value):
     return value
 
 
-def excluded_prefixes():
-    """Per policy, the EXCLUDE_URL_PREFIXES of its setting, as a tuple for str.startswith."""
-    return {
-        report_only: tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
-        for report_only, _, _, setting in POLICIES
-    }
+def policy_settings():
+    """Per policy (keyed by report_only): its setting, or {} when unset. Read once: a missing setting
+    costs an AttributeError raised through django.conf.settings on every lookup."""
+    return {report_only: getattr(settings, setting, None) or {} for report_only, _, _, setting in POLICIES}
 
 
 class CompiledCSPMiddleware(CSPMiddleware):
     def __init__(self, get_response):
         super().__init__(get_response)
         self.compiled = {}
-        self.excluded = excluded_prefixes()
+        self._read_settings()
         setting_changed.connect(self._forget_compiled, weak=False)
+
+    def _read_settings(self):
+        policies = policy_settings()
+        self.excluded = {key: tuple(policy.get("EXCLUDE_URL_PREFIXES") or ()) for key, policy in policies.items()}
+        self.report_only_set = bool(policies[True])
 
     def _forget_compiled(self, setting=None, **kwargs):
         if setting and setting.startswith("CONTENT_SECURITY_POLICY"):
             self.compiled.clear()
-            self.excluded = excluded_prefixes()
+            self._read_settings()
 
     def policy(self, parts, report_only):
         overrides = (parts.config, parts.update, parts.replace)
@@ -78,9 +81,8 @@ class CompiledCSPMiddleware(CSPMiddleware):
         # As django-csp: debug 404/500 pages keep Django's inline styles; exemptions and URL prefixes apply.
         if settings.DEBUG and response.status_code in (404, 500):
             return response
-        for report_only, header, exempt_flag, setting in POLICIES:
-            unset = not getattr(settings, setting, None)
-            if report_only and unset and not any(hasattr(response, name) for name in REPORT_ONLY_OVERRIDES):
+        for report_only, header, exempt_flag, _ in POLICIES:
+            if report_only and not (self.report_only_set or any(hasattr(response, a) for a in REPORT_ONLY_OVERRIDES)):
                 continue  # no report-only policy anywhere: nothing to build (most projects, most pages)
             parts = self.get_policy_parts(request=request, response=response, report_only=report_only)
             policy = self.policy(parts, report_only)
