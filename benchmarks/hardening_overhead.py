@@ -1,6 +1,6 @@
 """Hardening overhead: requests/s of a baked project against a plain `startproject`, same template view.
 
-    python benchmarks/hardening_overhead.py [--seconds 5] [--rounds 5]
+    python benchmarks/hardening_overhead.py [--seconds 5] [--rounds 7]
 
 Both projects serve one small template through gunicorn on 127.0.0.1 (one worker; sync, then gthread
 with 4 threads), loaded by wrk (Debian package) with 4 connections. The server runs pinned to one
@@ -145,7 +145,7 @@ def wrk(port, seconds, cpus):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
