@@ -10,9 +10,14 @@ Instructions per request = (run with N requests - run with none) / N; no network
 
 --without NAME drops every middleware whose dotted path contains NAME from the baked project, to
 see what one layer costs (leave-one-out). Same page, projects and settings as hardening_overhead.py.
+
+--gunicorn counts a whole gunicorn sync worker instead (valgrind --trace-children, one worker,
+access log to /dev/null as in hardening_overhead.py, requests over 127.0.0.1 one at a time): what a
+response costs once gunicorn has checked, formatted and logged each of its headers.
 """
 
 import argparse
+import http.client
 import json
 import os
 import re
@@ -26,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from hardening_overhead import make_hardened, make_plain  # noqa: E402
-from live import start_redis, stop  # noqa: E402
+from live import free_port, start_redis, stop, wait_for_port  # noqa: E402
 
 # Runs inside valgrind: set up Django, drop the named middleware, serve the page N times.
 DRIVER = """
@@ -66,12 +71,51 @@ def instructions(cwd, env, requests, without, out):
     )  # fmt: skip
     if result.returncode:
         raise RuntimeError(f"callgrind run failed:\n{result.stderr[-3000:]}")
-    return int(re.search(r"^(?:summary|totals): (\d+)", Path(out).read_text(), re.MULTILINE).group(1))
+    return total(out)
 
 
-def per_request(project, requests, without, tmp):
-    cwd, env, _ = project
-    runs = [instructions(cwd, env, n, without, tmp / f"callgrind.{n}") for n in (0, requests)]
+def total(path):
+    return int(re.search(r"^(?:summary|totals): (\d+)", Path(path).read_text(), re.MULTILINE).group(1))
+
+
+def get_page(port):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    connection.request("GET", "/bench/", headers={"X-Forwarded-Proto": "https"})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    if response.status != 200:
+        raise RuntimeError(f"/bench/ answered {response.status}")
+
+
+def gunicorn_instructions(cwd, env, app, requests, out_dir):
+    """Instructions of the gunicorn worker after one warm-up request and `requests` more."""
+    out_dir.mkdir()
+    port = free_port()
+    process = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={out_dir}/callgrind.%p",
+         sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "--access-logfile", "/dev/null"],
+        cwd=cwd, env={**os.environ, **env, "PYTHONHASHSEED": "0"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_for_port(port, process, timeout=300)
+        for _ in range(requests + 1):
+            get_page(port)
+    finally:
+        stop(process)
+    # One profile per process: the master's carries its pid; the worker is the busiest of the others.
+    workers = [path for path in out_dir.glob("callgrind.*") if path.name != f"callgrind.{process.pid}"]
+    return max(total(path) for path in workers)
+
+
+def per_request(project, requests, without, tmp, gunicorn):
+    cwd, env, app = project
+    if gunicorn:
+        runs = [gunicorn_instructions(cwd, env, app, n, tmp / f"gunicorn-{id(project)}-{n}") for n in (0, requests)]
+    else:
+        runs = [instructions(cwd, env, n, without, tmp / f"callgrind.{n}") for n in (0, requests)]
     return (runs[1] - runs[0]) / requests
 
 
@@ -79,9 +123,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--without", action="append", default=[], metavar="NAME")
+    parser.add_argument("--gunicorn", action="store_true", help="count a gunicorn worker, not the bare WSGI app")
     args = parser.parse_args()
     if not shutil.which("valgrind"):
         sys.exit("valgrind is not installed: apt-get install valgrind")
+    if args.gunicorn and args.without:
+        sys.exit("--without works on the bare WSGI app only, not with --gunicorn")
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -90,8 +137,8 @@ def main():
             plain = make_plain(tmp / "plain")
             hardened = make_hardened(tmp / "hardened", redis_port)
             figures = {
-                "plain": per_request(plain, args.requests, [], tmp),
-                "hardened": per_request(hardened, args.requests, args.without, tmp),
+                "plain": per_request(plain, args.requests, [], tmp, args.gunicorn),
+                "hardened": per_request(hardened, args.requests, args.without, tmp, args.gunicorn),
             }
         finally:
             stop(redis)
