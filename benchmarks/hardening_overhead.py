@@ -16,6 +16,7 @@ project trusts 127.0.0.1, as behind deploy/nginx.
 """
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -114,6 +115,18 @@ def make_hardened(root, redis_port):
     return project, env, "config.wsgi"
 
 
+@contextlib.contextmanager
+def projects():
+    """(tmp, plain, hardened) for one run: both projects built in a temporary directory, Redis up."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        redis, redis_port = start_redis(tmp)
+        try:
+            yield tmp, make_plain(tmp / "plain"), make_hardened(tmp / "hardened", redis_port)
+        finally:
+            stop(redis)
+
+
 def pinned_to(cpus):
     """A preexec_fn that keeps the child (and its forks) on `cpus`; None when the machine has one CPU."""
     return (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
@@ -154,38 +167,29 @@ def main():
     if server_cpus is None:
         print("one CPU only: server and wrk share it, expect a noisier ratio")
 
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        redis, redis_port = start_redis(tmp)
-        try:
-            plain = make_plain(tmp / "plain")
-            hardened = make_hardened(tmp / "hardened", redis_port)
-            stock = (hardened[0], {**hardened[1], "BENCH_STOCK_CSP": "1"}, hardened[2])
-            variants = {"plain": plain, "hardened": hardened, "stock-csp": stock}
-            with (tmp / "gunicorn.log").open("wb") as log:
-                for worker_class in ("sync", "gthread"):
-                    servers = {
-                        name: serve(*variant, worker_class, log, server_cpus) for name, variant in variants.items()
-                    }
-                    try:
-                        for port in (port for _, port in servers.values()):
-                            wrk(port, 1, load_cpus)  # warm-up: imports, template caches
-                        results = {name: [] for name in variants}
-                        for _ in range(args.rounds):
-                            for name, (_, port) in servers.items():
-                                results[name].append(wrk(port, args.seconds, load_cpus))
-                                time.sleep(0.5)
-                    finally:
-                        for process, _ in servers.values():
-                            stop(process)
-                    medians = {name: statistics.median(values) for name, values in results.items()}
-                    for name, values in results.items():
-                        runs = [round(value) for value in values]
-                        print(f"{worker_class:8} {name:10} median {medians[name]:8.0f} req/s  runs {runs}")
-                    print(f"{worker_class:8} hardened/plain {medians['hardened'] / medians['plain']:.3f}   "
-                          f"stock-csp/plain {medians['stock-csp'] / medians['plain']:.3f}")  # fmt: skip
-        finally:
-            stop(redis)
+    with projects() as (tmp, plain, hardened):
+        stock = (hardened[0], {**hardened[1], "BENCH_STOCK_CSP": "1"}, hardened[2])
+        variants = {"plain": plain, "hardened": hardened, "stock-csp": stock}
+        with (tmp / "gunicorn.log").open("wb") as log:
+            for worker_class in ("sync", "gthread"):
+                servers = {name: serve(*variant, worker_class, log, server_cpus) for name, variant in variants.items()}
+                try:
+                    for port in (port for _, port in servers.values()):
+                        wrk(port, 1, load_cpus)  # warm-up: imports, template caches
+                    results = {name: [] for name in variants}
+                    for _ in range(args.rounds):
+                        for name, (_, port) in servers.items():
+                            results[name].append(wrk(port, args.seconds, load_cpus))
+                            time.sleep(0.5)
+                finally:
+                    for process, _ in servers.values():
+                        stop(process)
+                medians = {name: statistics.median(values) for name, values in results.items()}
+                for name, values in results.items():
+                    runs = [round(value) for value in values]
+                    print(f"{worker_class:8} {name:10} median {medians[name]:8.0f} req/s  runs {runs}")
+                print(f"{worker_class:8} hardened/plain {medians['hardened'] / medians['plain']:.3f}   "
+                      f"stock-csp/plain {medians['stock-csp'] / medians['plain']:.3f}")  # fmt: skip
 
 
 if __name__ == "__main__":

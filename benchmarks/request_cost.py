@@ -24,14 +24,13 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from hardening_overhead import make_hardened, make_plain  # noqa: E402
-from live import free_port, start_redis, stop, wait_for_port  # noqa: E402
+from hardening_overhead import projects  # noqa: E402
+from live import free_port, stop, wait_for_port  # noqa: E402
 
 # Runs inside valgrind: set up Django, drop the named middleware, serve the page N times.
 DRIVER = """
@@ -110,12 +109,13 @@ def gunicorn_instructions(cwd, env, app, requests, out_dir):
     return max(total(path) for path in workers)
 
 
-def per_request(project, requests, without, tmp, gunicorn):
+def per_request(project, requests, without, runs_dir, gunicorn):
     cwd, env, app = project
+    runs_dir.mkdir()
     if gunicorn:
-        runs = [gunicorn_instructions(cwd, env, app, n, tmp / f"gunicorn-{id(project)}-{n}") for n in (0, requests)]
+        runs = [gunicorn_instructions(cwd, env, app, n, runs_dir / f"gunicorn-{n}") for n in (0, requests)]
     else:
-        runs = [instructions(cwd, env, n, without, tmp / f"callgrind.{n}") for n in (0, requests)]
+        runs = [instructions(cwd, env, n, without, runs_dir / f"callgrind.{n}") for n in (0, requests)]
     return (runs[1] - runs[0]) / requests
 
 
@@ -130,18 +130,11 @@ def main():
     if args.gunicorn and args.without:
         sys.exit("--without works on the bare WSGI app only, not with --gunicorn")
 
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        redis, redis_port = start_redis(tmp)
-        try:
-            plain = make_plain(tmp / "plain")
-            hardened = make_hardened(tmp / "hardened", redis_port)
-            figures = {
-                "plain": per_request(plain, args.requests, [], tmp, args.gunicorn),
-                "hardened": per_request(hardened, args.requests, args.without, tmp, args.gunicorn),
-            }
-        finally:
-            stop(redis)
+    with projects() as (tmp, plain, hardened):
+        figures = {
+            "plain": per_request(plain, args.requests, [], tmp / "plain-runs", args.gunicorn),
+            "hardened": per_request(hardened, args.requests, args.without, tmp / "hardened-runs", args.gunicorn),
+        }
     for name, count in figures.items():
         print(f"{name:9} {count:12,.0f} instructions per request")
     label = f"hardened without {', '.join(args.without)}" if args.without else "hardened"

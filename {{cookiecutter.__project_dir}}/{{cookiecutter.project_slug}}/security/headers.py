@@ -29,10 +29,7 @@ def set_missing(response, entries):
 
 def set_if_missing(response, name, value):
     """Sets one header built only from validated parts (a compiled policy and a nonce), unless present."""
-    store = response.headers._store
-    key = name.lower()
-    if key not in store:
-        store[key] = (name, value)
+    set_missing(response, ((name.lower(), (name, value)),))
 
 
 def put(response, name, value):
