@@ -5,15 +5,20 @@ import time
 
 import pyotp
 import pytest
+from asgiref.sync import async_to_sync
 from conftest import fresh_rate_window
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import connection
+from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.twofactor.middleware import TwoFactorMiddleware
 from {{ cookiecutter.project_slug }}.twofactor.models import RecoveryCode, RecoveryCodeDevice, TOTPDevice
 
 SECRET_ON_PAGE = re.compile(r"data-secret>([A-Z2-7 ]+)<")
@@ -241,3 +246,29 @@ def test_next_cannot_send_the_user_to_another_site(client, staff, password):
     totp, _ = enrolled_and_signed_in_again(client, staff, password)
     response = code_step(client, next_code(totp), "https://attacker.example/")
     assert response.headers["Location"] == "/"
+
+
+def users_seen_by_a_view(request):
+    """request.user and request.auser() as a view behind the session, auth and two-factor layers sees them."""
+    seen = {}
+
+    def view(request):
+        seen["user"], seen["auser"] = request.user, async_to_sync(request.auser)()
+        return HttpResponse()
+
+    SessionMiddleware(AuthenticationMiddleware(TwoFactorMiddleware(view)))(request)
+    return seen["user"], seen["auser"]
+
+
+@pytest.mark.django_db
+def test_a_visitor_without_a_session_is_the_same_unverified_anonymous_user_as_with_one(rf):
+    # No session cookie: the layer's own shortcut. An unknown session cookie: django-otp's lazy path.
+    shortcut = users_seen_by_a_view(rf.get("/"))
+    rf.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
+    lazy = users_seen_by_a_view(rf.get("/"))
+    for user in (*shortcut, *lazy):
+        assert user.is_anonymous
+        assert not user.is_authenticated
+        assert user.otp_device is None
+        assert user.is_verified() is False
+    assert shortcut[0] is shortcut[1]  # one user per request, whichever way the view asks
