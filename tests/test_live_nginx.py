@@ -13,6 +13,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import time
 
 import pytest
 from live import PASSWORD, free_port, observatory_grade, security_events, stop, wait_for_port
@@ -175,6 +176,21 @@ def test_client_address_and_request_id_cross_the_proxy(nginx):
     [event] = [e for e in security_events(nginx["tmp"] / "gunicorn.log") if e["request_id"] == request_id]
     assert event["event"] == "request.csrf_failure"
     assert event["client_ip"] == CLIENT  # the address nginx saw, not the forged header
+    # gunicorn's access line carries the same id (AccessLogger writes it once the response is sent).
+    access_line = logged_line(nginx["tmp"] / "gunicorn.log", f"request_id={request_id}")
+    assert '"POST /accounts/login/ HTTP/1.' in access_line
+    assert " 403 " in access_line
+
+
+def logged_line(log, text, timeout=5):
+    """The first line of `log` containing `text`, waiting up to `timeout` seconds for it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = [line for line in log.read_text(errors="replace").splitlines() if text in line]
+        if lines or time.monotonic() > deadline:
+            assert lines, f"no line with {text!r} in {log.name} after {timeout} s"
+            return lines[0]
+        time.sleep(0.05)
 
 
 def test_login_rate_limit_zone_answers_429_with_retry_after(nginx):

@@ -5,6 +5,9 @@ Every value can be overridden from the environment; the defaults suit one host b
 
 import multiprocessing
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")  # loopback only: nginx is the way in
 # Two workers per core, plus one. Each password check holds 64 MiB (accounts/hashers.py): keep
@@ -21,7 +24,75 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 # X-Forwarded-Proto (and thus HTTPS) is believed only from the proxies the application trusts.
 forwarded_allow_ips = os.environ.get("DJANGO_TRUSTED_PROXIES", "") or "127.0.0.1,::1"
-accesslog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}i)s'
+accesslog = "-"  # written by AccessLogger, below
+# The id the application answered with (the proxy's when well-formed), as in the security events.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 errorlog = "-"
 proc_name = "{{ cookiecutter.project_slug }}"
+
+
+class Environ:
+    """A WSGI environ as gunicorn's Logger.atoms() reads it: any key by name, and among its entries
+    only those the access log format names."""
+
+    __slots__ = ("environ", "names")
+
+    def __init__(self, environ, names):
+        self.environ, self.names = environ, names
+
+    def get(self, key, default=None):
+        return self.environ.get(key, default)
+
+    def __getitem__(self, key):
+        return self.environ[key]
+
+    def items(self):
+        return [(key, value) for key, value in self.environ.items() if key.lower() in self.names] if self.names else ()
+
+
+class Sent:
+    """What Logger.atoms() reads of a gunicorn response."""
+
+    __slots__ = ("status", "sent", "headers")
+
+    def __init__(self, status, sent, headers):
+        self.status, self.sent, self.headers = status, sent, headers
+
+
+def named_headers(headers, names):
+    """The (name, value) pairs whose lower-cased name is in `names`."""
+    if not names:
+        return ()
+    if hasattr(headers, "items"):
+        headers = headers.items()
+    return [(name, value) for name, value in headers if name.lower() in names]
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger, building each access line from only the fields access_log_format names.
+
+    The stock logger copies and escapes every request header, response header and environ entry,
+    some 60 values, on every request, for a line that uses six: about 11 us per request, as much
+    again as the rest of the logging. The lines are the stock logger's, byte for byte
+    (tests/test_access_log.py).
+    """
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        # gunicorn looks {name}i/o/e fields up lower-cased, and the one-letter ones as written.
+        fields = re.findall(r"%\(([^)]*)\)", cfg.access_log_format)
+        self.fields = {field.lower() if field.startswith("{") else field for field in fields}
+        self.fields_from = {
+            source: {field[1:-2] for field in self.fields if field.startswith("{") and field.endswith("}" + source)}
+            for source in "ioe"  # request headers, response headers, environ
+        }
+
+    def atoms(self, resp, req, environ, request_time):
+        fields_from = self.fields_from
+        response = Sent(resp.status, getattr(resp, "sent", None), named_headers(resp.headers, fields_from["o"]))
+        request_headers = named_headers(getattr(req, "headers", req), fields_from["i"])
+        atoms = super().atoms(response, request_headers, Environ(environ, fields_from["e"]), request_time)
+        return {field: value for field, value in atoms.items() if field in self.fields}
+
+
+logger_class = AccessLogger
