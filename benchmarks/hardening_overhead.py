@@ -1,13 +1,14 @@
 """Hardening overhead: requests/s of a baked project against a plain `startproject`, same template view.
 
-    python benchmarks/hardening_overhead.py [--seconds 5] [--rounds 7]
+    python benchmarks/hardening_overhead.py [--seconds 5] [--rounds 7] [--access-log none|gunicorn|shipped]
 
 Both projects serve one small template through gunicorn on 127.0.0.1 (one worker; sync, then gthread
 with 4 threads), loaded by wrk (Debian package) with 4 connections. The server runs pinned to one
 CPU and wrk to another, so the figure is the server's own cost per request, not a share of CPUs
 the load generator also competes for (unpinned, run-to-run spread on a 2-core machine was +-4%).
-The variants run alternately (A B C A B C ...) so drift hits them alike; the figure is the ratio
-of medians.
+The variants run alternately (A B C A B C ...) so drift hits them alike; the figures are ratios
+of medians: requests/s, and the worker's own CPU time per request (user + system, from /proc),
+which leaves out the time the worker waits for wrk.
   plain     - django-admin startproject, DEBUG off, its default middleware
   hardened  - the baked project, production settings (every middleware of the template, Redis)
   stock-csp - the same, with django-csp's own per-response policy building instead of the compiled one
@@ -132,12 +133,31 @@ def pinned_to(cpus):
     return (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
 
 
-def serve(cwd, env, app, worker_class, log, cpus):
+ACCESS_LOGS = {
+    "none": "no access log, gunicorn's default",
+    "gunicorn": "gunicorn's own access logger, writing to /dev/null",
+    "shipped": "the baked project's deploy/gunicorn.conf.py for both projects (its AccessLogger), to /dev/null",
+}
+
+
+def gunicorn_command(app, port, worker_class, access_log, shipped_conf):
+    """The same server for either project: one worker, and the access log asked for (ACCESS_LOGS)."""
+    # --timeout: a worker under valgrind (request_cost.py) is slow, not stuck.
+    command = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", "1",
+               "--worker-class", worker_class, "--timeout", "300"]  # fmt: skip
+    if worker_class == "gthread":
+        command += ["--threads", "4"]
+    if access_log == "shipped":
+        command += ["--config", str(shipped_conf), "--max-requests", "0"]  # no worker recycling mid-run
+    if access_log != "none":
+        command += ["--access-logfile", "/dev/null"]
+    return command
+
+
+def serve(cwd, env, app, worker_class, access_log, shipped_conf, log, cpus):
     port = free_port()
-    threads = ["--threads", "4"] if worker_class == "gthread" else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--worker-class", worker_class, *threads, "--access-logfile", "/dev/null"],
+        gunicorn_command(app, port, worker_class, access_log, shipped_conf),
         cwd=cwd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, preexec_fn=pinned_to(cpus),
     )  # fmt: skip
     wait_for_port(port, process)
@@ -152,13 +172,30 @@ def wrk(port, seconds, cpus):
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
     if errors:
         raise RuntimeError(f"{errors.group(1)} non-2xx answers:\n{result.stdout}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+    requests = int(re.search(r"(\d+) requests in", result.stdout).group(1))
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1)), requests
+
+
+def worker_cpu_seconds(master):
+    """User plus system CPU time the master's one worker has used so far (10 ms resolution)."""
+    [worker] = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    fields = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def measure(master, port, seconds, cpus):
+    """(requests/s, worker CPU microseconds per request) of one wrk run."""
+    cpu_before = worker_cpu_seconds(master)
+    rate, requests = wrk(port, seconds, cpus)
+    return rate, (worker_cpu_seconds(master) - cpu_before) / requests * 1e6
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--access-log", choices=ACCESS_LOGS, default="none", help="; ".join(
+        f"{name}: {meaning}" for name, meaning in ACCESS_LOGS.items()))  # fmt: skip
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -170,26 +207,37 @@ def main():
     with projects() as (tmp, plain, hardened):
         stock = (hardened[0], {**hardened[1], "BENCH_STOCK_CSP": "1"}, hardened[2])
         variants = {"plain": plain, "hardened": hardened, "stock-csp": stock}
+        shipped_conf = hardened[0] / "deploy" / "gunicorn.conf.py"
+        print(f"access log: {ACCESS_LOGS[args.access_log]}")
         with (tmp / "gunicorn.log").open("wb") as log:
             for worker_class in ("sync", "gthread"):
-                servers = {name: serve(*variant, worker_class, log, server_cpus) for name, variant in variants.items()}
+                servers = {
+                    name: serve(*variant, worker_class, args.access_log, shipped_conf, log, server_cpus)
+                    for name, variant in variants.items()
+                }
                 try:
                     for port in (port for _, port in servers.values()):
                         wrk(port, 1, load_cpus)  # warm-up: imports, template caches
                     results = {name: [] for name in variants}
                     for _ in range(args.rounds):
-                        for name, (_, port) in servers.items():
-                            results[name].append(wrk(port, args.seconds, load_cpus))
+                        for name, (process, port) in servers.items():
+                            results[name].append(measure(process, port, args.seconds, load_cpus))
                             time.sleep(0.5)
                 finally:
                     for process, _ in servers.values():
                         stop(process)
-                medians = {name: statistics.median(values) for name, values in results.items()}
-                for name, values in results.items():
-                    runs = [round(value) for value in values]
-                    print(f"{worker_class:8} {name:10} median {medians[name]:8.0f} req/s  runs {runs}")
-                print(f"{worker_class:8} hardened/plain {medians['hardened'] / medians['plain']:.3f}   "
-                      f"stock-csp/plain {medians['stock-csp'] / medians['plain']:.3f}")  # fmt: skip
+                report(worker_class, results)
+
+
+def report(worker_class, results):
+    rates = {name: statistics.median(rate for rate, _ in runs) for name, runs in results.items()}
+    cpu = {name: statistics.median(micros for _, micros in runs) for name, runs in results.items()}
+    for name, runs in results.items():
+        print(f"{worker_class:8} {name:10} median {rates[name]:6.0f} req/s {cpu[name]:5.0f} us CPU/request  runs "
+              f"{[round(rate) for rate, _ in runs]} req/s {[round(micros) for _, micros in runs]} us")  # fmt: skip
+    for name in ("hardened", "stock-csp"):
+        print(f"{worker_class:8} {name}/plain: throughput {rates[name] / rates['plain']:.3f}, "
+              f"CPU per request {cpu['plain'] / cpu[name]:.3f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Hardening overhead, counted: CPU instructions per request of a baked project against a plain `startproject`.
 
-    python benchmarks/request_cost.py [--requests 300] [--without NAME ...]
+    python benchmarks/request_cost.py [--requests 300] [--without NAME ...] [--gunicorn [--access-log KIND]]
 
 requests/s (hardening_overhead.py) is what users feel, but on a shared 2-core machine it moves by a
 few percent from run to run, as much as the effect being measured. This script counts instead:
@@ -11,9 +11,10 @@ Instructions per request = (run with N requests - run with none) / N; no network
 --without NAME drops every middleware whose dotted path contains NAME from the baked project, to
 see what one layer costs (leave-one-out). Same page, projects and settings as hardening_overhead.py.
 
---gunicorn counts a whole gunicorn sync worker instead (valgrind --trace-children, one worker,
-access log to /dev/null as in hardening_overhead.py, requests over 127.0.0.1 one at a time): what a
-response costs once gunicorn has checked, formatted and logged each of its headers.
+--gunicorn counts a whole gunicorn sync worker instead (valgrind --trace-children, one worker, the
+same command line as hardening_overhead.py, requests over 127.0.0.1 one at a time): what a response
+costs once gunicorn has checked and formatted each of its headers. --access-log adds an access log
+to both servers alike: gunicorn's own logger, or the baked project's shipped configuration.
 """
 
 import argparse
@@ -29,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from hardening_overhead import projects  # noqa: E402
+from hardening_overhead import ACCESS_LOGS, gunicorn_command, projects  # noqa: E402
 from live import free_port, stop, wait_for_port  # noqa: E402
 
 # Runs inside valgrind: set up Django, drop the named middleware, serve the page N times.
@@ -87,14 +88,13 @@ def get_page(port):
         raise RuntimeError(f"/bench/ answered {response.status}")
 
 
-def gunicorn_instructions(cwd, env, app, requests, out_dir):
+def gunicorn_instructions(cwd, env, app, requests, out_dir, access_log, shipped_conf):
     """Instructions of the gunicorn worker after one warm-up request and `requests` more."""
     out_dir.mkdir()
     port = free_port()
     process = subprocess.Popen(
         ["valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={out_dir}/callgrind.%p",
-         sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--access-logfile", "/dev/null"],
+         *gunicorn_command(app, port, "sync", access_log, shipped_conf)],
         cwd=cwd, env={**os.environ, **env, "PYTHONHASHSEED": "0"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -109,11 +109,12 @@ def gunicorn_instructions(cwd, env, app, requests, out_dir):
     return max(total(path) for path in workers)
 
 
-def per_request(project, requests, without, runs_dir, gunicorn):
+def per_request(project, requests, without, runs_dir, gunicorn, access_log, shipped_conf):
     cwd, env, app = project
     runs_dir.mkdir()
     if gunicorn:
-        runs = [gunicorn_instructions(cwd, env, app, n, runs_dir / f"gunicorn-{n}") for n in (0, requests)]
+        runs = [gunicorn_instructions(cwd, env, app, n, runs_dir / f"gunicorn-{n}", access_log, shipped_conf)
+                for n in (0, requests)]  # fmt: skip
     else:
         runs = [instructions(cwd, env, n, without, runs_dir / f"callgrind.{n}") for n in (0, requests)]
     return (runs[1] - runs[0]) / requests
@@ -124,16 +125,26 @@ def main():
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--without", action="append", default=[], metavar="NAME")
     parser.add_argument("--gunicorn", action="store_true", help="count a gunicorn worker, not the bare WSGI app")
+    parser.add_argument("--access-log", choices=ACCESS_LOGS, help="with --gunicorn: " + "; ".join(
+        f"{name}: {meaning}" for name, meaning in ACCESS_LOGS.items()))  # fmt: skip
     args = parser.parse_args()
     if not shutil.which("valgrind"):
         sys.exit("valgrind is not installed: apt-get install valgrind")
     if args.gunicorn and args.without:
         sys.exit("--without works on the bare WSGI app only, not with --gunicorn")
+    if args.access_log and not args.gunicorn:
+        sys.exit("--access-log needs --gunicorn: the bare WSGI app has no access log")
+    access_log = args.access_log or "none"
+    if args.gunicorn:
+        print(f"access log: {ACCESS_LOGS[access_log]}")
 
     with projects() as (tmp, plain, hardened):
+        shipped_conf = hardened[0] / "deploy" / "gunicorn.conf.py"
         figures = {
-            "plain": per_request(plain, args.requests, [], tmp / "plain-runs", args.gunicorn),
-            "hardened": per_request(hardened, args.requests, args.without, tmp / "hardened-runs", args.gunicorn),
+            name: per_request(
+                project, args.requests, without, tmp / f"{name}-runs", args.gunicorn, access_log, shipped_conf
+            )
+            for name, project, without in (("plain", plain, []), ("hardened", hardened, args.without))
         }
     for name, count in figures.items():
         print(f"{name:9} {count:12,.0f} instructions per request")
