@@ -6,6 +6,7 @@ Every value can be overridden from the environment; the defaults suit one host b
 import multiprocessing
 import os
 import re
+from types import SimpleNamespace
 
 from gunicorn.glogging import Logger
 
@@ -47,20 +48,11 @@ class Environ:
         return self.environ[key]
 
     def items(self):
-        return [(key, value) for key, value in self.environ.items() if key.lower() in self.names] if self.names else ()
+        return named(self.environ, self.names)
 
 
-class Sent:
-    """What Logger.atoms() reads of a gunicorn response."""
-
-    __slots__ = ("status", "sent", "headers")
-
-    def __init__(self, status, sent, headers):
-        self.status, self.sent, self.headers = status, sent, headers
-
-
-def named_headers(headers, names):
-    """The (name, value) pairs whose lower-cased name is in `names`."""
+def named(headers, names):
+    """The (name, value) pairs of headers or environ whose lower-cased name is in `names`."""
     if not names:
         return ()
     if hasattr(headers, "items"):
@@ -89,8 +81,10 @@ class AccessLogger(Logger):
 
     def atoms(self, resp, req, environ, request_time):
         fields_from = self.fields_from
-        response = Sent(resp.status, getattr(resp, "sent", None), named_headers(resp.headers, fields_from["o"]))
-        request_headers = named_headers(getattr(req, "headers", req), fields_from["i"])
+        response = SimpleNamespace(  # what atoms() reads of a response
+            status=resp.status, sent=getattr(resp, "sent", None), headers=named(resp.headers, fields_from["o"])
+        )
+        request_headers = named(getattr(req, "headers", req), fields_from["i"])
         atoms = super().atoms(response, request_headers, Environ(environ, fields_from["e"]), request_time)
         return {field: value for field, value in atoms.items() if field in self.fields}
 
