@@ -67,7 +67,7 @@ class Client:
         return cookie, token
 
     def login(self, email, password, cookie, token):
-        form = urllib.parse.urlencode({"username": email, "password": password, "csrfmiddlewaretoken": token})
+        form = urllib.parse.urlencode({"login": email, "password": password, "csrfmiddlewaretoken": token})
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": cookie,
@@ -120,9 +120,11 @@ def main():
             subprocess.run([*manage, "collectstatic", "--no-input"], cwd=project, env=env, check=True,
                            capture_output=True)  # fmt: skip
             create = (
+                "from allauth.account.models import EmailAddress\n"
                 f"from {project.name}.accounts.models import User\n"
                 f"for email in ['victim@example.com'] + [f'user{{n}}@example.com' for n in range({USERS})]:\n"
-                f"    User.objects.create_user(email=email, password={PASSWORD!r})\n"
+                f"    user = User.objects.create_user(email=email, password={PASSWORD!r})\n"
+                "    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)\n"
             )
             subprocess.run([*manage, "shell", "-c", create], cwd=project, env=env, check=True, capture_output=True)
             port = free_port()

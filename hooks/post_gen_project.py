@@ -24,6 +24,7 @@ ANSWERS = {
     "use_docker": {{ cookiecutter.use_docker | tojson }},
     "ci": {{ cookiecutter.ci | tojson }},
     "two_factor": {{ cookiecutter.two_factor | tojson }},
+    "signup": {{ cookiecutter.signup | tojson }},
 }
 
 # Every file that belongs to one option value. A bake keeps the files of the values it chose and
@@ -76,11 +77,11 @@ def environment(answers):
             "Path of the admin site, ending in '/'. Random so scanners probing /admin/ find nothing.",
         ),
         (
-            "DJANGO_OTP_KEY",
+            "DJANGO_MFA_KEY",
             base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii"),
             True,
-            "Encrypts two-factor (TOTP) secrets at rest: 32 random bytes, URL-safe base64. Losing it disables"
-            " every authenticator app.",
+            "Encrypts two-factor secrets (TOTP, recovery codes) at rest: 32 random bytes, URL-safe base64. Losing"
+            " it disables every authenticator app.",
         ),
         (
             "DJANGO_ALLOWED_HOSTS",

@@ -23,8 +23,8 @@ ANSWERS = {
 RESERVED_SLUGS = frozenset(
     {
         # third-party packages the project imports
-        "argon2", "csp", "django", "environ", "gunicorn", "psycopg", "pytest", "pytest_django",
-        "whitenoise", "ruff", "cookiecutter",
+        "allauth", "argon2", "axes", "csp", "django", "environ", "fido2", "gunicorn", "psycopg", "pytest",
+        "pytest_django", "qrcode", "whitenoise", "ruff", "cookiecutter",
         # the project's own top-level modules and directories
         "config", "deploy", "manage", "requirements", "static", "staticfiles", "templates", "tests",
         # common names that shadow stdlib-adjacent or test tooling

@@ -18,7 +18,13 @@ TEMPLATE_PROJECT = ROOT / "{{cookiecutter.__project_dir}}"
 # Every option value appears in at least one of these; tier-2 tests run each baked project's suite.
 OPTION_SETS = {
     "defaults": {},
-    "alternatives": {"database": "postgresql", "use_docker": "yes", "ci": "none", "two_factor": "everyone"},
+    "alternatives": {
+        "database": "postgresql",
+        "use_docker": "yes",
+        "ci": "none",
+        "two_factor": "everyone",
+        "signup": "closed",
+    },
 }
 
 

@@ -69,18 +69,18 @@ urlpatterns = [path("__test__/violation/", violation), *error_urlpatterns]
 
 TOTP_SECRET = base64.b32encode(os.urandom(20)).decode()  # the superuser's authenticator app
 SAMPLE_DATA = """
-import base64
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from {slug}.accounts.models import User
 from {slug}.documents.models import Document
-from {slug}.twofactor.crypto import encrypt
-from {slug}.twofactor.models import TOTPDevice
 admin = User.objects.get(email="admin@example.com")
 Document.objects.create(title="Sample", body="First document.", owner=admin)
-TOTPDevice.objects.create(user=admin, name="app", confirmed=True, encrypted_key=encrypt(base64.b32decode({secret!r})))
-for email in ("victim@example.com", "bystander@example.com"):
-    User.objects.create_user(email=email, password={password!r})
-for email in ("newstaff@example.com", "pending@example.com"):
-    User.objects.create_user(email=email, password={password!r}, is_staff=True)
+Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={{"secret": encrypt({secret!r})}})
+for email, is_staff in [("victim@example.com", False), ("bystander@example.com", False), ("passkey@example.com", False),
+                        ("newstaff@example.com", True), ("pending@example.com", True)]:
+    user = User.objects.create_user(email=email, password={password!r}, is_staff=is_staff)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
 """
 
 
@@ -131,7 +131,7 @@ def make_certificate(directory):
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
          "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
+         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
         check=True, capture_output=True,
     )  # fmt: skip
     public_der = subprocess.run(
@@ -240,9 +240,9 @@ class LiveSite:
         self._last_step = step
         return pyotp.TOTP(TOTP_SECRET).at(step * 30)
 
-    def login_cookie(self, email, password, second_factor=True):
-        """Log in through the real forms (CSRF token, Origin; then the code step unless told not to)
-        and return the Cookie header value."""
+    def form_client(self):
+        """A cookie jar and a submit(path, fields) that GETs a form and POSTs it back as a browser does
+        (CSRF token from the page, Origin header)."""
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(
             urllib.request.HTTPSHandler(context=self.ssl_context()), urllib.request.HTTPCookieProcessor(jar)
@@ -255,13 +255,32 @@ class LiveSite:
             origin = {"Origin": self.base_url.rstrip("/")}
             return opener.open(urllib.request.Request(self.url(path), data=form.encode(), headers=origin), timeout=10)
 
-        submit("/accounts/login/", {"username": email, "password": password}).read()
-        if second_factor:
-            landed = submit("/accounts/two-factor/verify/", {"code": self.totp_code()})
-            assert landed.geturl() == self.url(""), "the code step failed"
+        return jar, submit
+
+    @staticmethod
+    def cookie_header(jar):
         cookies = {cookie.name: cookie.value for cookie in jar}
-        assert "__Host-sessionid" in cookies, "login through the form failed"
+        assert "__Host-sessionid" in cookies, "no session: the form was refused"
         return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+    def login_cookie(self, email, password, second_factor=True, reauthenticate=False):
+        """Log in through the real forms (then the code step unless told not to, and the password again
+        if told to) and return the Cookie header value."""
+        jar, submit = self.form_client()
+        submit("/accounts/login/", {"login": email, "password": password}).read()
+        if second_factor:
+            landed = submit("/accounts/2fa/authenticate/", {"code": self.totp_code()})
+            assert landed.geturl() == self.url(""), "the code step failed"
+        if reauthenticate:
+            submit("/accounts/reauthenticate/", {"password": password}).read()
+        return self.cookie_header(jar)
+
+    def signup_cookie(self, email, password):
+        """Sign up through the real form; the Cookie header of the session now waiting for the code."""
+        jar, submit = self.form_client()
+        landed = submit("/accounts/signup/", {"email": email, "password1": password, "password2": password})
+        assert landed.geturl() == self.url("accounts/confirm-email/"), "sign-up refused"
+        return self.cookie_header(jar)
 
 
 def start_redis(directory):
@@ -320,7 +339,7 @@ def serve(tmp_path):
             **os.environ,
             **read_env(project / ".env"),
             "DJANGO_SETTINGS_MODULE": "config.settings.live_test",
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",  # localhost: a valid WebAuthn RP ID
             "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
             "LIVE_TEST_MAIL_DIR": str(mail_dir),
         }

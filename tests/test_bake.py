@@ -1,5 +1,6 @@
 """Tier 1: what a bake writes, and what it refuses to write."""
 
+import ast
 import json
 import re
 import shutil
@@ -11,7 +12,7 @@ import pytest
 from conftest import OPTION_SETS, ROOT, bake, load_hook, read_env
 from cookiecutter.exceptions import FailedHookException
 
-SECRET_KEYS = {"DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_OTP_KEY"}
+SECRET_KEYS = {"DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_MFA_KEY"}
 
 
 def project_files(project):
@@ -50,6 +51,23 @@ def test_option_files(baked, overrides, present, absent):
     assert [path for path in absent if (project / path).exists()] == []
 
 
+@pytest.mark.parametrize(
+    ("option_set", "expected"),
+    [
+        ("defaults", {"SIGNUP_OPEN": True, "MFA_REQUIRED_FOR": "staff"}),
+        ("alternatives", {"SIGNUP_OPEN": False, "MFA_REQUIRED_FOR": "everyone"}),
+    ],
+)
+def test_account_answers_reach_the_security_settings(baked, option_set, expected):
+    tree = ast.parse((baked(option_set) / "config" / "settings" / "security.py").read_text())
+    assigned = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) in expected
+    }
+    assert assigned == expected
+
+
 @pytest.mark.parametrize("option_set", OPTION_SETS)
 def test_env_file_is_private_and_complete(baked, option_set):
     project = baked(option_set)
@@ -80,11 +98,11 @@ def test_two_bakes_share_no_secret(tmp_path, capfd):
     first = read_env(bake(tmp_path / "a", database="postgresql") / ".env")
     second = read_env(bake(tmp_path / "b", database="postgresql") / ".env")
     output = capfd.readouterr()
-    for name in ("DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_OTP_KEY", "POSTGRES_PASSWORD", "DATABASE_URL"):
+    for name in ("DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_MFA_KEY", "POSTGRES_PASSWORD", "DATABASE_URL"):
         assert first[name] != second[name], name
     # The hooks' output (next steps) never shows a secret.
     for env in (first, second):
-        for name in ("DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_OTP_KEY", "POSTGRES_PASSWORD"):
+        for name in ("DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_MFA_KEY", "POSTGRES_PASSWORD"):
             assert env[name] not in output.out + output.err, name
     assert "Next steps" in output.out
 

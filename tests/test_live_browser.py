@@ -95,11 +95,14 @@ class Recorder:
         self.context.close()
 
 
-def reset_link(live_site):
-    """The password-reset link from the newest mail the site wrote (file-based backend in live_test.py)."""
+def newest_mail(live_site):
+    """The text of the newest mail the site wrote (file-based backend in live_test.py)."""
     newest = max(live_site.mail_dir.iterdir(), key=lambda path: path.stat().st_mtime)
-    body = email.message_from_string(newest.read_text()).get_payload(decode=True).decode()
-    return re.search(r"https://\S+/accounts/password/reset/\S+/", body).group(0)
+    return email.message_from_string(newest.read_text()).get_payload(decode=True).decode()
+
+
+def link_in_newest_mail(live_site, path):
+    return re.search(rf"https://\S+/accounts/{path}\S+/", newest_mail(live_site)).group(0)
 
 
 def test_every_page_and_form_runs_with_zero_csp_violations(browser, live_site):
@@ -111,36 +114,52 @@ def test_every_page_and_form_runs_with_zero_csp_violations(browser, live_site):
         visit(site(""))
         assert page.text_content("[data-js-status]") == "Scripts are on."  # the nonce'd script ran
         visit(site("accounts/login/"))
-        submit({"#id_username": live_site.user_email, "#id_password": "wrong password"})
-        assert "Please enter a correct" in page.content()
+        submit({"#id_login": live_site.user_email, "#id_password": "wrong password"})
+        assert "are not correct" in page.content()
         visit(site("no-such-page/"), status=404)
         visit(site("__test__/403/"), status=403)
         visit(site("__test__/429/"), status=429)
         visit(site("__test__/500/"), status=500)
         visit(admin + "login/")
 
+        # Sign-up, the code from the real verification mail, the first sign-in; later, the password.
+        visit(site("accounts/signup/"))
+        submit({"#id_email": "Newcomer@Example.com", "#id_password1": PASSWORD, "#id_password2": PASSWORD})
+        assert page.url == site("accounts/confirm-email/")
+        code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", newest_mail(live_site), re.MULTILINE).group(1)
+        submit({"#id_code": code})
+        assert page.url == site("")
+        assert "newcomer@example.com" in page.text_content("header")
+        submit({}, button="form[action='/accounts/logout/'] button")
+        visit(site("accounts/login/"))
+        submit({"#id_login": "newcomer@example.com", "#id_password": PASSWORD})
+        assert page.url == site("")
+        submit({}, button="form[action='/accounts/logout/'] button")
+
         # Password reset, every step, with the link from the real mail.
         visit(site("accounts/password/reset/"))
         submit({"#id_email": live_site.user_email})
-        assert page.url == site("accounts/password/reset/sent/")
-        visit(reset_link(live_site))
-        submit({"#id_new_password1": NEW_PASSWORD, "#id_new_password2": NEW_PASSWORD})
-        assert page.url == site("accounts/password/reset/complete/")
-        visit(site("accounts/password/reset/MQ/not-a-token/"))
+        assert page.url == site("accounts/password/reset/done/")
+        visit(link_in_newest_mail(live_site, "password/reset/key/"))
+        submit({"#id_password1": NEW_PASSWORD, "#id_password2": NEW_PASSWORD})
+        assert page.url == site("accounts/password/reset/key/done/")
+        visit(site("accounts/password/reset/key/1-not-a-token/"))
 
         # Logged in: password, then the code from the authenticator app.
         visit(site("accounts/login/"))
-        submit({"#id_username": live_site.user_email, "#id_password": NEW_PASSWORD})
-        assert page.url.startswith(site("accounts/two-factor/verify/"))
+        submit({"#id_login": live_site.user_email, "#id_password": NEW_PASSWORD})
+        assert page.url == site("accounts/2fa/authenticate/")
         submit({"#id_code": "000000"})
-        assert "not valid" in page.content()
-        time.sleep(1.1)  # the device's back-off after one wrong code
+        assert "Incorrect code" in page.content()
         submit({"#id_code": live_site.totp_code()})
         assert page.url == site("")
         assert page.text_content("[data-js-status]") == "Scripts are on."
         visit(site("accounts/password/change/"))
-        submit({"#id_old_password": NEW_PASSWORD, "#id_new_password1": PASSWORD, "#id_new_password2": PASSWORD})
-        assert page.url == site("accounts/password/change/done/")
+        submit({"#id_oldpassword": NEW_PASSWORD, "#id_password1": PASSWORD, "#id_password2": PASSWORD})
+        assert page.url == site("accounts/password/change/")
+        visit(site("accounts/email/"))
+        visit(site("accounts/2fa/"))
+        visit(site("accounts/sessions/"))
 
         # The example app: list, create, read, edit, delete.
         visit(site("documents/"))
@@ -154,7 +173,8 @@ def test_every_page_and_form_runs_with_zero_csp_violations(browser, live_site):
         submit({})
         assert page.url == site("documents/")
 
-        # The admin, whose JavaScript widgets must work under the policy.
+        # The admin, whose JavaScript widgets must work under the policy; a change to roles asks for
+        # the password again, then goes through as submitted.
         visit(admin)
         visit(admin + "accounts/user/")
         page.fill("#searchbar", "admin")
@@ -165,38 +185,54 @@ def test_every_page_and_form_runs_with_zero_csp_violations(browser, live_site):
         visit(admin + "accounts/user/add/")
         visit(admin + "auth/group/add/")
         submit({"#id_name": "Reviewers"}, button="input[name=_save]")
+        assert page.url.startswith(site("accounts/reauthenticate/"))
+        submit({"#id_password": PASSWORD})
         assert "was added successfully" in page.content()
-        visit(admin + "password_change/")
-
-        visit(site("accounts/two-factor/devices/"))
 
         # Logout through the header's POST form.
         visit(site(""))
         submit({}, button="form[action='/accounts/logout/'] button")
-        assert "Logged out" in page.content()
+        assert "You have signed out" in page.content()
 
-        # A staff member's first sign-in: enrolment with the QR page, recovery codes, device management.
+        # A staff member's first sign-in: sent to set up a factor, the password again, the QR page,
+        # recovery codes shown once, new codes, and removing the app sends them back to set-up.
         visit(site("accounts/login/"))
-        submit({"#id_username": "newstaff@example.com", "#id_password": PASSWORD})
-        assert page.url.startswith(site("accounts/two-factor/enrol/"))
-        assert page.locator(".qr svg").count() == 1
-        app = pyotp.TOTP(page.text_content("[data-secret]").replace(" ", ""))
+        submit({"#id_login": "newstaff@example.com", "#id_password": PASSWORD})
+        assert page.url.startswith(site("accounts/2fa/"))
+        visit(site("accounts/2fa/totp/activate/"))
+        assert page.url.startswith(site("accounts/reauthenticate/"))
+        submit({"#id_password": PASSWORD})
+        assert page.url == site("accounts/2fa/totp/activate/")
+        assert page.locator(".qr-code svg").count() == 1
+        app = pyotp.TOTP(page.input_value("#authenticator_secret"))
         submit({"#id_code": app.now()})
-        assert page.locator("[data-recovery-code]").count() == 10
-        visit(site("accounts/two-factor/devices/"))
-        submit({"#id_code": app.at(time.time() + 30)}, button="form[action$='recovery-codes/'] button")
-        assert page.locator("[data-recovery-code]").count() == 10
-        visit(site("accounts/two-factor/devices/"))
-        submit({"#id_password": PASSWORD}, button="form[action$='/remove/'] button")
-        assert page.url.startswith(site("accounts/two-factor/enrol/"))  # staff: back to setup
+        assert page.url == site("accounts/2fa/recovery-codes/")
+        assert len(page.input_value("#recovery_codes").split()) == 10
+        visit(site("accounts/2fa/recovery-codes/"))
+        assert page.locator("#recovery_codes").count() == 0  # shown once only
+        visit(site("accounts/2fa/recovery-codes/generate/"))
+        submit({})
+        recovery_codes = page.input_value("#recovery_codes").split()
+        assert len(recovery_codes) == 10
+        # A sign-in with a recovery code instead of the app.
+        submit({}, button="form[action='/accounts/logout/'] button")
+        visit(site("accounts/login/"))
+        submit({"#id_login": "newstaff@example.com", "#id_password": PASSWORD})
+        assert page.url == site("accounts/2fa/authenticate/")
+        submit({"#id_code": recovery_codes[0]})
+        assert page.url == site("")
+        visit(site("accounts/2fa/totp/deactivate/"))
+        assert page.url.startswith(site("accounts/reauthenticate/"))  # a new session: the password again
+        submit({"#id_password": PASSWORD})
+        submit({})
+        visit(site(""))
+        assert page.url.startswith(site("accounts/2fa/"))  # staff: back to set-up
 
         # Logout, then a form whose CSRF cookie has gone.
-        visit(site(""))
         submit({}, button="form[action='/accounts/logout/'] button")
-        assert "Logged out" in page.content()
         visit(site("accounts/login/"))
         browser_session.context.clear_cookies()
-        submit({"#id_username": live_site.user_email, "#id_password": PASSWORD}, status=403)
+        submit({"#id_login": live_site.user_email, "#id_password": PASSWORD}, status=403)
         assert "CSRF" in page.content()
     finally:
         print(json.dumps({"visited": browser_session.visited, "violations": browser_session.violations}, indent=1))
@@ -221,3 +257,180 @@ def test_a_violation_is_seen_by_the_browser_and_reported_to_the_project(browser,
         assert {"script-src-elem", "style-src-attr"} <= reported, live_site.log_text()[-3000:]
     finally:
         browser_session.close()
+
+
+PASSKEY_USER = "passkey@example.com"  # tests/live.py: a member with a password and no factor yet
+
+
+def with_virtual_authenticator(recorder):
+    """Chromium's virtual authenticator (CDP WebAuthn domain) in this browser: a platform passkey
+    store with user verification, answering every prompt as a user with a PIN would."""
+    cdp = recorder.context.new_cdp_session(recorder.page)
+    cdp.send("WebAuthn.enable")
+    options = {
+        "protocol": "ctap2",
+        "transport": "internal",
+        "hasResidentKey": True,
+        "hasUserVerification": True,
+        "isUserVerified": True,
+        "automaticPresenceSimulation": True,
+    }
+    return cdp, cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})["authenticatorId"]
+
+
+def click_and_wait(recorder, selector):
+    with recorder.page.expect_navigation() as navigation:
+        recorder.page.click(selector)
+    recorder.visited.append((recorder.page.url, navigation.value.status))
+    return navigation.value
+
+
+def test_passkey_sign_in_and_ending_another_browsers_session(browser, live_site):
+    # WebAuthn refuses IP addresses as relying-party ids: these browsers use https://localhost:<port>/.
+    def site(path):
+        return live_site.url(path).replace("://127.0.0.1:", "://localhost:")
+
+    laptop, phone, thief = Recorder(browser), Recorder(browser), Recorder(browser)
+    posted = []
+    try:
+        # Password sign-in, then a passkey: the password is asked again first.
+        laptop.goto(site("accounts/login/"))
+        laptop.submit({"#id_login": PASSKEY_USER, "#id_password": PASSWORD})
+        assert laptop.page.url == site("")
+        cdp, authenticator = with_virtual_authenticator(laptop)
+        laptop.goto(site("accounts/2fa/webauthn/add/"))
+        assert laptop.page.url.startswith(site("accounts/reauthenticate/"))
+        laptop.submit({"#id_password": PASSWORD})
+        assert laptop.page.url == site("accounts/2fa/webauthn/add/")
+        laptop.page.fill("#id_name", "Laptop")
+        laptop.page.check("#id_passwordless")
+        click_and_wait(laptop, "#mfa_webauthn_add")
+        assert laptop.page.url == site("accounts/2fa/recovery-codes/")  # the first factor brings recovery codes
+        (credential,) = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]
+        assert credential["isResidentCredential"]
+
+        # Passwordless sign-in with the passkey alone (user verification by the device).
+        laptop.submit({}, button="form[action='/accounts/logout/'] button")
+        laptop.goto(site("accounts/login/"))
+        click_and_wait(laptop, "#passkey_login")
+        assert laptop.page.url == site("")
+        assert PASSKEY_USER in laptop.page.text_content("header")
+
+        # The same passkey, synced to a phone, signs the phone in too.
+        phone_cdp, phone_authenticator = with_virtual_authenticator(phone)
+        phone_cdp.send("WebAuthn.addCredential", {"authenticatorId": phone_authenticator, "credential": credential})
+        phone.page.on("request", lambda request: posted.append(request.post_data) if request.method == "POST" else None)
+        phone.goto(site("accounts/login/"))
+        click_and_wait(phone, "#passkey_login")
+        assert phone.page.url == site("")
+        phone_cookies = phone.context.cookies()
+
+        # The laptop ends the phone's session from the sessions page, after the password again.
+        laptop.goto(site("accounts/sessions/"))
+        assert laptop.page.locator("button[form^='end-session-']").count() == 1
+        click_and_wait(laptop, "button[form^='end-session-']")
+        assert laptop.page.url.startswith(site("accounts/reauthenticate/"))
+        laptop.submit({"#id_password": PASSWORD})
+        assert laptop.page.url == site("accounts/sessions/")
+        assert laptop.page.locator("button[form^='end-session-']").count() == 0
+
+        # The phone's next request is anonymous; its old cookie, replayed in another browser, too.
+        phone.goto(site("accounts/email/"))
+        assert phone.page.url.startswith(site("accounts/login/"))
+        thief.context.add_cookies(phone_cookies)
+        thief.goto(site("accounts/email/"))
+        assert thief.page.url.startswith(site("accounts/login/"))
+        laptop.goto(site("accounts/email/"))
+        assert laptop.page.url == site("accounts/email/")  # the laptop is still signed in
+    finally:
+        for recorder in (laptop, phone, thief):
+            print(json.dumps({"visited": recorder.visited, "violations": recorder.violations}, indent=1))
+            recorder.close()
+    assert laptop.violations + phone.violations + thief.violations == []
+    passkey_posts = [body for body in posted if body and "credential=" in body]
+    assert len(passkey_posts) == 1
+    refusals = assertion_refusals(live_site, credential, passkey_posts[0])
+    assert refusals == {"replayed": 400, "malformed": 400, "other origin": 400, "this origin (control)": 302}
+    failed = [e for e in live_site.security_events() if e["event"] == "two_factor.failed"]
+    assert len([e for e in failed if e["details"] == {"factor": "webauthn", "step": "passkey sign-in"}]) == 3
+
+
+def assertion_refusals(live_site, credential, captured_post):
+    """Post passkey assertions to the live site from a fresh session: the phone's captured one again
+    (replayed), a malformed one, and ones signed here with the passkey's private key (read from the
+    virtual authenticator) for another origin and, as the control, for this one."""
+    import base64
+    import hashlib
+    import http.cookiejar
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    port = live_site.base_url.rsplit(":", 1)[1].strip("/")
+    origin = f"https://localhost:{port}"
+
+    def b64url(data):
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None  # a redirect is the answer to read, not one to follow
+
+    def session():
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=live_site.ssl_context()),
+            urllib.request.HTTPCookieProcessor(jar),
+            NoRedirect(),
+        )
+
+        def open_(path, data=None, accept="text/html"):
+            request = urllib.request.Request(live_site.url(path), data=data, headers={
+                "Host": f"localhost:{port}", "Origin": origin, "Accept": accept,
+            })  # fmt: skip
+            try:
+                return opener.open(request, timeout=10)
+            except urllib.error.HTTPError as error:
+                return error
+
+        return open_
+
+    def post_assertion(make_credential):
+        open_ = session()
+        page = open_("accounts/login/").read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        options = json.loads(open_("accounts/2fa/webauthn/login/", accept="application/json").read())
+        body = make_credential(options["request_options"]["publicKey"]["challenge"])
+        form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "credential": body}).encode()
+        return open_("accounts/2fa/webauthn/login/", data=form).status
+
+    private_key = serialization.load_der_private_key(base64.b64decode(credential["privateKey"]), None)
+
+    def signed_for(client_origin):
+        def make(challenge):
+            client_data = json.dumps({"type": "webauthn.get", "challenge": challenge, "origin": client_origin}).encode()
+            authenticator_data = hashlib.sha256(b"localhost").digest() + bytes([0x05]) + (1000).to_bytes(4, "big")
+            signature = private_key.sign(
+                authenticator_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256())
+            )
+            raw_id = base64.b64decode(credential["credentialId"])
+            return json.dumps({
+                "id": b64url(raw_id), "rawId": b64url(raw_id), "type": "public-key", "clientExtensionResults": {},
+                "response": {
+                    "clientDataJSON": b64url(client_data), "authenticatorData": b64url(authenticator_data),
+                    "signature": b64url(signature), "userHandle": b64url(base64.b64decode(credential["userHandle"])),
+                },
+            })  # fmt: skip
+
+        return make
+
+    replayed = urllib.parse.parse_qs(captured_post)["credential"][0]
+    return {
+        "replayed": post_assertion(lambda challenge: replayed),
+        "malformed": post_assertion(lambda challenge: '{"id": "x", "response": []}'),
+        "other origin": post_assertion(signed_for("https://evil.example")),
+        "this origin (control)": post_assertion(signed_for(origin)),
+    }

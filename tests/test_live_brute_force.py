@@ -36,7 +36,7 @@ def attempt_login(site, port, source, email, password):
     connection.close()
     cookie = page.getheader("Set-Cookie").split(";", 1)[0]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
-    form = urllib.parse.urlencode({"username": email, "password": password, "csrfmiddlewaretoken": token})
+    form = urllib.parse.urlencode({"login": email, "password": password, "csrfmiddlewaretoken": token})
     connection = connect()
     connection.request(
         "POST",
@@ -53,7 +53,7 @@ def attempt_login(site, port, source, email, password):
     connection.close()
     if response.status == 302:
         return 302, "signed in"
-    if response.status == 200 and "Please enter a correct" in text:
+    if response.status == 200 and "are not correct" in text:
         return 200, "password checked and refused"
     return response.status, response.getheader("Retry-After")
 

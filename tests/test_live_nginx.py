@@ -167,7 +167,7 @@ def test_client_address_and_request_id_cross_the_proxy(nginx):
         nginx,
         "POST",
         "/accounts/login/",
-        body="username=nobody%40example.com&password=x",
+        body="login=nobody%40example.com&password=x",
         headers={"Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-For": "6.6.6.6"},
     )
     assert status == 403  # no CSRF token: refused, and recorded

@@ -14,10 +14,11 @@ pytestmark = pytest.mark.live
 ANONYMOUS_PAGES = {
     "home": "",
     "login": "accounts/login/",
+    "sign-up": "accounts/signup/",
     "password reset": "accounts/password/reset/",
-    "password reset sent": "accounts/password/reset/sent/",
-    "password reset link, invalid": "accounts/password/reset/MQ/not-a-token/",
-    "password reset complete": "accounts/password/reset/complete/",
+    "password reset sent": "accounts/password/reset/done/",
+    "password reset link, invalid": "accounts/password/reset/key/1-not-a-token/",
+    "password reset complete": "accounts/password/reset/key/done/",
     "403 page": "__test__/403/",
     "404 page": "no-such-page/",
     "429 page": "__test__/429/",
@@ -25,8 +26,12 @@ ANONYMOUS_PAGES = {
 }
 SIGNED_IN_PAGES = {
     "home, signed in": "",
+    "email": "accounts/email/",
     "password change": "accounts/password/change/",
-    "password change done": "accounts/password/change/done/",
+    "re-authentication": "accounts/reauthenticate/",
+    "two-factor": "accounts/2fa/",
+    "sessions": "accounts/sessions/",
+    "logout confirmation": "accounts/logout/",
     "admin index": "{admin}",
     "admin users": "{admin}accounts/user/",
     "admin user form": "{admin}accounts/user/1/change/",
@@ -36,11 +41,15 @@ SIGNED_IN_PAGES = {
     "document": "documents/1/",
     "edit document": "documents/1/edit/",
     "delete document": "documents/1/delete/",
-    "two-factor devices": "accounts/two-factor/devices/",
 }
 BETWEEN_FACTORS = {  # signed in with the password, the second factor still to come
-    "two-factor code step": ("admin@example.com", "accounts/two-factor/verify/"),
-    "two-factor enrolment": ("pending@example.com", "accounts/two-factor/enrol/"),
+    "two-factor code step": ("admin@example.com", "accounts/2fa/authenticate/"),
+    "two-factor required": ("pending@example.com", "accounts/2fa/"),
+}
+JUST_SIGNED_UP = {"verification code step": "accounts/confirm-email/"}  # the code from the mail still to come
+JUST_REAUTHENTICATED = {  # staff without a factor who entered the password again: the set-up pages
+    "authenticator app set-up": "accounts/2fa/totp/activate/",
+    "passkey set-up": "accounts/2fa/webauthn/add/",
 }
 EXPECTED_STATUS = {"403 page": 403, "404 page": 404, "429 page": 429, "500 page": 500}
 
@@ -64,6 +73,21 @@ def grades(live_site):
                 "cookie": live_site.login_cookie(email, PASSWORD, second_factor=False),
             }
             for name, (email, path) in BETWEEN_FACTORS.items()
+        ]
+        + [
+            {
+                "name": name,
+                "url": live_site.url(path),
+                "cookie": live_site.signup_cookie("graded@example.com", PASSWORD),
+            }
+            for name, path in JUST_SIGNED_UP.items()
+        ]
+        + [
+            {"name": name, "url": live_site.url(path), "cookie": reauthenticated}
+            for reauthenticated in [
+                live_site.login_cookie("newstaff@example.com", PASSWORD, second_factor=False, reauthenticate=True)
+            ]
+            for name, path in JUST_REAUTHENTICATED.items()
         ]
     )
     results = {result["name"]: result for result in observatory_grade(live_site, targets)}

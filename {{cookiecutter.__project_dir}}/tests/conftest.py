@@ -4,14 +4,16 @@ import secrets
 import time
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from django.core.cache import cache
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
+from django.urls import reverse
 
+from {{ cookiecutter.project_slug }}.accounts.mfa_policy import ENROLLED_SESSION_KEY
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.security.log_format import JsonLineFormatter
-from {{ cookiecutter.project_slug }}.twofactor.crypto import encrypt
-from {{ cookiecutter.project_slug }}.twofactor.models import TOTPDevice
 
 
 class HttpsClient(Client):
@@ -40,12 +42,21 @@ def csrf_client():
 
 
 def verified(client, user):
-    """Sign the user in with a second factor passed, as after the real code step."""
-    device = TOTPDevice.objects.create(user=user, name="test app", encrypted_key=encrypt(b"x" * 20))
+    """Sign the user in with a factor proven in this session, as right after adding it."""
+    secret = {"secret": encrypt("A" * 32)}
+    Authenticator.objects.get_or_create(user=user, type=Authenticator.Type.TOTP, defaults={"data": secret})
     client.force_login(user)
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[ENROLLED_SESSION_KEY] = True
     session.save()
+    return client
+
+
+def reauthenticated(client, password):
+    """Enter the password again on allauth's re-authentication page, as the user is asked to before a
+    sensitive change; the session then counts as recently authenticated for a few minutes."""
+    response = client.post(reverse("account_reauthenticate"), {"password": password})
+    assert response.status_code == 302, "re-authentication refused"
     return client
 
 
@@ -135,6 +146,13 @@ def password():
     return value
 
 
+def member(email, password=None, **extra_fields):
+    """A user whose address is verified, as after following the sign-up mail's link."""
+    user = User.objects.create_user(email=email, password=password, **extra_fields)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    return user
+
+
 @pytest.fixture
 def user(db, password):
-    return User.objects.create_user(email="ann@example.com", password=password)
+    return member("ann@example.com", password)

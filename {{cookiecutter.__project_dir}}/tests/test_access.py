@@ -57,7 +57,7 @@ def expected(actor, view, owns_document):
 
 
 def outcome(response):
-    if response.status_code == 302 and response.headers["Location"].startswith(reverse("login")):
+    if response.status_code == 302 and response.headers["Location"].startswith(reverse("account_login")):
         return "login"
     if response.status_code == 403:
         return "forbidden"
@@ -117,7 +117,7 @@ def test_admin_is_for_verified_staff_only(client):
     staff.groups.add(Group.objects.get(name="Administrators"))
     client.logout()
     client.force_login(staff)
-    assert client.get(reverse("admin:index")).headers["Location"].startswith(reverse("twofactor:enrol"))
+    assert client.get(reverse("admin:index")).headers["Location"].startswith(reverse("mfa_index"))
     verified(client, staff)
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:auth_group_changelist")).status_code == 200  # the role's auth.view_group

@@ -1,7 +1,7 @@
 """The custom user model and the authentication views."""
 
 import pytest
-from conftest import verified
+from conftest import HttpsClient, member, verified
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -45,8 +45,8 @@ def test_inactive_user_cannot_log_in(user, password, client):
     user.is_active = False
     user.save()
     assert authenticate_from(user.email, password) is None
-    response = client.post(reverse("login"), {"username": user.email, "password": password})
-    assert response.status_code == 200
+    response = client.post(reverse("account_login"), {"login": user.email, "password": password})
+    assert (response.status_code, response.headers["Location"]) == (302, reverse("account_inactive"))
     assert "_auth_user_id" not in client.session
 
 
@@ -70,62 +70,65 @@ def test_admin_lives_at_the_configured_path_only(client):
     assert client.get("/admin/").status_code == 404
 
 
+def change_password(client, old, new):
+    return client.post(reverse("account_change_password"), {"oldpassword": old, "password1": new, "password2": new})
+
+
 @pytest.mark.django_db
-def test_password_change_replaces_the_old_password(client, user, password):
+def test_password_change_asks_for_the_old_password_and_replaces_it(client, user, password):
     verified(client, user)
     new_password = password[::-1] + "-new"
-    response = client.post(
-        reverse("password_change"),
-        {"old_password": password, "new_password1": new_password, "new_password2": new_password},
-    )
-    assert response.status_code == 302
-    assert response.headers["Location"] == reverse("password_change_done")
+    refused = change_password(client, "wrong-" + password, new_password)
+    assert refused.status_code == 200
+    assert "oldpassword" in refused.context["form"].errors
+    response = change_password(client, password, new_password)
+    assert (response.status_code, response.headers["Location"]) == (302, reverse("account_change_password"))
     user.refresh_from_db()
     assert user.check_password(new_password)
     assert not user.check_password(password)
 
 
 @pytest.mark.django_db
-def test_logout_requires_post_and_ends_the_session(client, user):
+def test_logout_is_a_post_and_ends_the_session(client, user):
     verified(client, user)
-    assert client.get(reverse("logout")).status_code == 405
-    response = client.post(reverse("logout"))
-    assert response.status_code == 200
+    page = client.get(reverse("account_logout"))  # a link or an <img> only shows the confirmation form
+    assert page.status_code == 200
+    assert "_auth_user_id" in client.session
+    response = client.post(reverse("account_logout"))
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
     assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.django_db
 def test_password_change_signs_out_every_other_session(client, user, password):
-    from django.test import Client
-
-    other_device = Client()
-    verified(other_device, user)
+    other_device = verified(HttpsClient(), user)
+    assert other_device.get(reverse("account_change_password")).status_code == 200
     verified(client, user)
     new_password = password[::-1] + "-new"
-    client.post(
-        reverse("password_change"),
-        {"old_password": password, "new_password1": new_password, "new_password2": new_password},
-    )
-    assert client.get(reverse("password_change")).status_code == 200  # this session stays signed in
-    response = other_device.get(reverse("password_change"), secure=True)
+    assert change_password(client, password, new_password).status_code == 302
+    assert client.get(reverse("account_change_password")).status_code == 200  # this session stays signed in
+    response = other_device.get(reverse("account_change_password"))
     assert response.status_code == 302  # the other one is out
-    assert response.headers["Location"].startswith(reverse("login"))
+    assert response.headers["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.django_db
 def test_login_does_not_reveal_whether_an_account_exists(client, user, password):
-    inactive = User.objects.create_user(email="gone@example.com", password=password, is_active=False)
+    inactive = member("gone@example.com", password, is_active=False)
     answers = [
-        client.post(reverse("login"), {"username": email, "password": "wrong-" + password})
-        for email in (user.email, "nobody@example.com")
-    ] + [client.post(reverse("login"), {"username": inactive.email, "password": password})]
+        client.post(reverse("account_login"), {"login": email, "password": "wrong-" + password})
+        for email in (user.email, "nobody@example.com", inactive.email)
+    ]
     assert {response.status_code for response in answers} == {200}
     assert len({str(response.context["form"].errors) for response in answers}) == 1
 
 
 @pytest.mark.django_db
 def test_password_reset_does_not_reveal_whether_an_account_exists(client, user, mailoutbox):
-    known = client.post(reverse("password_reset"), {"email": user.email})
-    unknown = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
+    known = client.post(reverse("account_reset_password"), {"email": user.email})
+    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.com"})
     assert (known.status_code, known.headers["Location"]) == (unknown.status_code, unknown.headers["Location"])
-    assert [message.to for message in mailoutbox] == [[user.email]]
+    # The owner gets a reset link; the unknown address is told it has no account here, and no link.
+    assert [message.to for message in mailoutbox] == [[user.email], ["nobody@example.com"]]
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body
+    assert "/accounts/password/reset/key/" not in mailoutbox[1].body

@@ -15,7 +15,7 @@ VALID_ENV = {
     "DJANGO_ALLOWED_HOSTS": "example.com,www.example.com",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:s3cret@smtp.example.com:587",
-    "DJANGO_OTP_KEY": "JS1qVr3l0mmqNvM0K9Wb2dCq3gYtQWbq7X2b8ZHq5nE=",
+    "DJANGO_MFA_KEY": "JS1qVr3l0mmqNvM0K9Wb2dCq3gYtQWbq7X2b8ZHq5nE=",
 }
 
 
@@ -78,9 +78,9 @@ def test_proxy_header_is_trusted_only_when_declared(monkeypatch):
         ("DATABASE_URL", "postgres://app@db.internal:5432/app", "DATABASE_URL must carry the database password"),
         ("DATABASE_URL", "postgres://app:CHANGE-ME@db.internal/app", "DATABASE_URL must carry the database password"),
         ("DATABASE_URL", "mysql://app:pw@db.internal/app", "DATABASE_URL must start with one of"),
-        ("DJANGO_OTP_KEY", None, "DJANGO_OTP_KEY is not set"),
-        ("DJANGO_OTP_KEY", "c2hvcnQ=", "DJANGO_OTP_KEY must be 32 random bytes"),
-        ("DJANGO_OTP_KEY", "not base64 at all!", "DJANGO_OTP_KEY must be 32 random bytes"),
+        ("DJANGO_MFA_KEY", None, "DJANGO_MFA_KEY is not set"),
+        ("DJANGO_MFA_KEY", "c2hvcnQ=", "DJANGO_MFA_KEY must be 32 random bytes"),
+        ("DJANGO_MFA_KEY", "not base64 at all!", "DJANGO_MFA_KEY must be 32 random bytes"),
         ("EMAIL_URL", None, "EMAIL_URL is not set"),
         ("EMAIL_URL", "consolemail://", "EMAIL_URL must start with one of smtp://"),
     ],

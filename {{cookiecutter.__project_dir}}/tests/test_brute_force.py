@@ -5,7 +5,7 @@ import ipaddress
 
 import pytest
 from axes.models import AccessAttempt
-from conftest import fresh_rate_window
+from conftest import member
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core.cache import cache
 from django.core.checks import Error, run_checks
@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from config.settings import security
 from {{ cookiecutter.project_slug }}.accounts.hashers import Argon2PasswordHasher
-from {{ cookiecutter.project_slug }}.accounts.models import User
 
 ATTACKER = "203.0.113.66"
 OWNER = "198.51.100.7"
@@ -41,7 +40,7 @@ def login(client, email, password, ip=ATTACKER, forwarded_for=None):
     extra = {"REMOTE_ADDR": ip}
     if forwarded_for:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded_for
-    return client.post(reverse("login"), {"username": email, "password": password}, **extra)
+    return client.post(reverse("account_login"), {"login": email, "password": password}, **extra)
 
 
 def signed_in(response):
@@ -81,7 +80,7 @@ def test_case_variants_of_the_address_share_one_counter(client, user):
 @pytest.mark.django_db
 def test_attacker_cannot_lock_out_the_owner_or_other_users(client, user, password):
     lock_out(client, user)
-    other = User.objects.create_user(email="bob@example.com", password=password)
+    other = member("bob@example.com", password)
     assert signed_in(login(client, other.email, password))  # another user, same client
     client.logout()
     assert signed_in(login(client, user.email, password, ip=OWNER))  # the owner, from their own device
@@ -128,42 +127,54 @@ def test_behind_a_proxy_the_forged_part_of_the_chain_is_ignored(client, user, pa
     assert signed_in(login(client, user.email, password, ip="127.0.0.1", forwarded_for=OWNER))
 
 
+def allowed(action, per):
+    """The number of requests ACCOUNT_RATE_LIMITS lets through for an action, per "ip" or "key"."""
+    rates = [rate.strip() for rate in security.ACCOUNT_RATE_LIMITS[action].split(",")]
+    (rate,) = [rate for rate in rates if rate.endswith(f"/{per}")]
+    return int(rate.split("/")[0])
+
+
 @pytest.mark.django_db
 def test_login_rate_limit_per_client_rejects_before_the_hasher(client, hasher_calls):
-    limit = int(security.RATELIMIT_LOGIN_PER_IP.split("/")[0])
-    fresh_rate_window(ATTACKER)
+    limit = allowed("login", "ip")
     statuses = [login(client, f"user{n}@example.com", "guess").status_code for n in range(limit)]
     assert statuses == [200] * limit
     hasher_calls.clear()
     throttled = login(client, "one-more@example.com", "guess")
     assert throttled.status_code == 429
     assert int(throttled.headers["Retry-After"]) == security.RATELIMIT_RETRY_AFTER
+    assert b"Too many requests" in throttled.content
     assert hasher_calls == []
 
 
 @pytest.mark.django_db
-def test_login_rate_limit_per_account_holds_across_clients(client, user):
-    limit = int(security.RATELIMIT_LOGIN_PER_ACCOUNT.split("/")[0])
-    fresh_rate_window(user.email)
+def test_login_rate_limit_per_account_holds_across_clients(client, user, password, hasher_calls):
+    limit = allowed("login_failed", "key")
     # One guess from each of many addresses: no (account, client) pair reaches the lockout.
-    statuses = [login(client, user.email, "guess", ip=f"192.0.2.{n}").status_code for n in range(1, limit + 2)]
-    assert statuses == [200] * limit + [429]
+    statuses = [login(client, user.email, "guess", ip=f"192.0.2.{n}").status_code for n in range(1, limit + 1)]
+    assert statuses == [200] * limit
+    hasher_calls.clear()
+    # Even the right password, from yet another address, is refused until the window has passed.
+    refused = login(client, user.email.upper(), password, ip="192.0.2.250")
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) == security.RATELIMIT_RETRY_AFTER
+    assert "_auth_user_id" not in client.session
+    assert hasher_calls == []
 
 
 @pytest.mark.django_db
 def test_password_reset_is_rate_limited(client, user, mailoutbox):
-    per_address = int(security.RATELIMIT_RESET_PER_ACCOUNT.split("/")[0])
-    fresh_rate_window(user.email, "127.0.0.1")
+    per_address = allowed("reset_password", "key")
     statuses = [
-        client.post(reverse("password_reset"), {"email": user.email}, REMOTE_ADDR=f"192.0.2.{n}").status_code
+        client.post(reverse("account_reset_password"), {"email": user.email}, REMOTE_ADDR=f"192.0.2.{n}").status_code
         for n in range(1, per_address + 2)
     ]
     assert statuses == [302] * per_address + [429]
     assert len(mailoutbox) == per_address
-    per_client = int(security.RATELIMIT_RESET_PER_IP.split("/")[0])
+    per_client = allowed("reset_password", "ip")
     cache.clear()
     statuses = [
-        client.post(reverse("password_reset"), {"email": f"u{n}@example.com"}).status_code
+        client.post(reverse("account_reset_password"), {"email": f"u{n}@example.com"}).status_code
         for n in range(per_client + 1)
     ]
     assert statuses == [302] * per_client + [429]
@@ -194,8 +205,9 @@ def test_argon2_parameters_are_the_documented_ones():
 
 @pytest.mark.django_db
 def test_a_name_that_grows_when_lower_cased_is_still_counted(client):
-    # 254 characters typed, 508 once lower-cased: stored cut to the column's size, never a 500.
-    name = "\u0130" * 254
-    assert len(name.lower()) == 508
+    # A valid address of 188 characters, 368 once lower-cased ("İ" becomes two): stored cut to the
+    # column's size, never a 500.
+    name = "a@" + ("\u0130" * 60 + ".") * 3 + "com"
+    assert (len(name), len(name.lower())) == (188, 368)
     assert login(client, name, "guess").status_code == 200
     assert len(AccessAttempt.objects.get().username) == 254

@@ -32,7 +32,8 @@ def project_patterns(resolver=None, prefix="", namespace=""):
 
 
 def sample_arguments(route, document):
-    values = {"pk": document.pk, "uidb64": "MQ", "token": "set-password"}  # pk: a document, or a device
+    # pk: a document, a session or a passkey; key and uidb36: a verification or reset link's parts
+    values = {"pk": document.pk, "key": "sample-key", "uidb36": "1"}
     names = re.findall(r"<(?:\w+:)?(\w+)>", route)
     missing = [name for name in names if name not in values]
     assert not missing, f"no sample value for {missing} in {route}: add one to sample_arguments"

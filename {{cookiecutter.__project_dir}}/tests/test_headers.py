@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import verified
+from conftest import reauthenticated, verified
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import BadHeaderError, HttpResponse
@@ -31,8 +31,22 @@ def parse_structured_dict(header):
     return dict(item.strip().split("=", 1) for item in header.split(","))
 
 
-ANONYMOUS_PAGES = ["home", "login", "password_reset", "password_reset_done", "password_reset_complete"]
-SIGNED_IN_PAGES = ["home", "password_change", "password_change_done", "admin:index", "twofactor:devices"]
+ANONYMOUS_PAGES = [
+    "home",
+    "account_login",
+    "account_signup",
+    "account_reset_password",
+    "account_reset_password_done",
+]
+SIGNED_IN_PAGES = [
+    "home",
+    "account_change_password",
+    "account_email",
+    "account_reauthenticate",
+    "admin:index",
+    "mfa_index",
+    "usersessions_list",
+]
 
 
 def error_pages(client, csrf_client):
@@ -43,7 +57,7 @@ def error_pages(client, csrf_client):
     client.raise_request_exception = False
     yield "500 page", client.get("/__test__/500/")
     client.raise_request_exception = True
-    yield "CSRF failure page", csrf_client.post(reverse("login"), {"username": "a@example.com", "password": "x"})
+    yield "CSRF failure page", csrf_client.post(reverse("account_login"), {"login": "a@example.com", "password": "x"})
 
 
 @pytest.fixture
@@ -52,13 +66,12 @@ def every_page(client, csrf_client, admin_user):
     pages = [(name, client.get(reverse(name))) for name in ANONYMOUS_PAGES]
     pages += list(error_pages(client, csrf_client))
     client.force_login(admin_user)
-    pages.append(("two-factor enrolment", client.get(reverse("twofactor:enrol"))))
+    pages.append(("two-factor required", client.get(reverse("home"))))
+    reauthenticated(client, "password")  # pytest-django's admin_user has the password "password"
+    pages.append(("two-factor set-up", client.get(reverse("mfa_activate_totp"))))
     verified(client, admin_user)
     pages += [(f"{name} (signed in)", client.get(reverse(name))) for name in SIGNED_IN_PAGES]
-    client.logout()
-    client.force_login(admin_user)  # a new session: the device is there, the code step is next
-    pages.append(("two-factor code step", client.get(reverse("twofactor:verify"))))
-    pages.append(("logged out page", client.post(reverse("logout"))))
+    pages.append(("logged out page", client.post(reverse("account_logout"))))
     return pages
 
 
@@ -98,7 +111,10 @@ def security_header_problems(response):
     if endpoints.get("csp-endpoint") != f'"{settings.CSP_REPORT_PATH}"':
         problems.append(f"Reporting-Endpoints: {endpoints}")
     permissions = parse_structured_dict(headers.get("Permissions-Policy", "x=y"))
-    if set(permissions) != set(settings.PERMISSIONS_POLICY) or set(permissions.values()) != {"()"}:
+    allowed = {
+        feature: "(self)" if feature in settings.PASSKEY_FEATURES else "()" for feature in settings.PERMISSIONS_POLICY
+    }
+    if permissions != allowed:
         problems.append(f"Permissions-Policy: {permissions}")
     return problems
 
@@ -114,10 +130,10 @@ def test_every_page_carries_every_security_header(every_page):
         "429 page": 429,
         "500 page": 500,
         "CSRF failure page": 403,
-        "two-factor enrolment": 200,
+        "two-factor required": 302,
+        "two-factor set-up": 200,
         **{f"{name} (signed in)": 200 for name in SIGNED_IN_PAGES},
-        "two-factor code step": 200,
-        "logged out page": 200,
+        "logged out page": 302,
     }
     problems = {label: security_header_problems(response) for label, response in every_page}
     assert {label: found for label, found in problems.items() if found} == {}
@@ -194,15 +210,17 @@ def test_permissions_policy_header_from_the_setting():
 @pytest.mark.django_db
 def test_header_settings_changes_are_picked_up(client):
     with override_settings(EXTRA_SECURITY_HEADERS={"X-Test": "on"}, PERMISSIONS_POLICY={"camera": []}):
-        response = client.get(reverse("login"))
+        response = client.get(reverse("account_login"))
     assert response.headers["X-Test"] == "on"
     assert response.headers["Permissions-Policy"] == "camera=()"
     assert "Cross-Origin-Resource-Policy" not in response.headers
-    assert client.get(reverse("login")).headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert client.get(reverse("account_login")).headers["Cross-Origin-Resource-Policy"] == "same-origin"
 
 
 @override_settings(DEBUG=True)
 @pytest.mark.django_db
 def test_policy_is_unchanged_by_debug(client):
     # django-csp skips 404/500 pages under DEBUG; everything else must keep the policy.
-    assert parse_csp(client.get(reverse("login")).headers["Content-Security-Policy"])["default-src"] == ["'none'"]
+    assert parse_csp(client.get(reverse("account_login")).headers["Content-Security-Policy"])["default-src"] == [
+        "'none'"
+    ]

@@ -6,21 +6,24 @@ from config.env import BASE_DIR
 SITE_NAME = {{ cookiecutter.project_name | tojson }}
 
 INSTALLED_APPS = [
-    "{{ cookiecutter.project_slug }}.twofactor.apps.VerifiedAdminConfig",  # the admin, behind the second factor
+    "{{ cookiecutter.project_slug }}.accounts.apps.VerifiedAdminConfig",  # the admin, behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth.usersessions shows "last seen 5 minutes ago"
     "csp",
     "django_ratelimit",
     "axes",
-    "django_otp",
+    "allauth",
+    "allauth.account",  # sign-up, login, email verification, password change and reset, re-authentication
+    "allauth.mfa",  # TOTP, recovery codes, WebAuthn and passkey login
+    "allauth.usersessions",  # a user's sessions: listed, ended
     "{{ cookiecutter.project_slug }}.accounts",
     "{{ cookiecutter.project_slug }}.core",
     "{{ cookiecutter.project_slug }}.documents",
     "{{ cookiecutter.project_slug }}.security",
-    "{{ cookiecutter.project_slug }}.twofactor",
 ]
 
 MIDDLEWARE = [
@@ -34,8 +37,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # django-otp's OTPMiddleware (user.is_verified()) plus: no page before the second factor.
-    "{{ cookiecutter.project_slug }}.twofactor.middleware.TwoFactorMiddleware",
+    "allauth.account.middleware.AccountMiddleware",  # allauth's login stages and re-authentication
+    "allauth.usersessions.middleware.UserSessionsMiddleware",  # last seen time and address per session
+    # Staff and superusers (or everyone) reach nothing but the factor set-up until they have one.
+    "{{ cookiecutter.project_slug }}.accounts.mfa_policy.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",  # a Ratelimited exception becomes the 429 page
@@ -67,7 +72,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-us"

@@ -12,7 +12,7 @@ from .logging import logging_config
 DEBUG = True
 SECRET_KEY = env.secret_key()
 ADMIN_URL = env.admin_url()
-OTP_ENCRYPTION_KEY = env.fernet_key("DJANGO_OTP_KEY")
+MFA_ENCRYPTION_KEY = env.fernet_key("DJANGO_MFA_KEY")
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 # Plain HTTP on localhost: no redirect, no HSTS (it would stick to localhost for a year),

@@ -14,7 +14,7 @@ DEBUG = False
 SECRET_KEY = env.secret_key()
 env.database_password()  # a server database needs a real password (DATABASE_URL)
 ADMIN_URL = env.admin_url()
-OTP_ENCRYPTION_KEY = env.fernet_key("DJANGO_OTP_KEY")
+MFA_ENCRYPTION_KEY = env.fernet_key("DJANGO_MFA_KEY")
 ALLOWED_HOSTS = env.allowed_hosts()
 
 TRUSTED_PROXIES = env.networks("DJANGO_TRUSTED_PROXIES")

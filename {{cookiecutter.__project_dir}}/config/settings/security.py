@@ -51,38 +51,41 @@ EXTRA_SECURITY_HEADERS = {
 }
 # Powerful browser features the project does not use are denied to every origin, ours included: an
 # injected script or a compromised dependency cannot turn on the camera or read the clipboard.
+# Passkeys are the one exception: creating and using them is allowed to this origin only.
+PASSKEY_FEATURES = ("publickey-credentials-create", "publickey-credentials-get")
 PERMISSIONS_POLICY = {
-    feature: []
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "browsing-topics",
-        "camera",
-        "clipboard-read",
-        "compute-pressure",
-        "display-capture",
-        "encrypted-media",
-        "fullscreen",
-        "geolocation",
-        "gyroscope",
-        "hid",
-        "idle-detection",
-        "local-fonts",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "otp-credentials",
-        "payment",
-        "picture-in-picture",
-        "publickey-credentials-create",
-        "publickey-credentials-get",
-        "screen-wake-lock",
-        "serial",
-        "sync-xhr",
-        "usb",
-        "window-management",
-        "xr-spatial-tracking",
-    )
+    **{feature: ["self"] for feature in PASSKEY_FEATURES},
+    **{
+        feature: []
+        for feature in (
+            "accelerometer",
+            "autoplay",
+            "browsing-topics",
+            "camera",
+            "clipboard-read",
+            "compute-pressure",
+            "display-capture",
+            "encrypted-media",
+            "fullscreen",
+            "geolocation",
+            "gyroscope",
+            "hid",
+            "idle-detection",
+            "local-fonts",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "otp-credentials",
+            "payment",
+            "picture-in-picture",
+            "screen-wake-lock",
+            "serial",
+            "sync-xhr",
+            "usb",
+            "window-management",
+            "xr-spatial-tracking",
+        )
+    },
 }
 
 # --- Content Security Policy (django-csp 4) --------------------------------------------------
@@ -110,18 +113,19 @@ CSP_REPORT_MAX_BYTES = 64 * 1024  # larger report bodies are refused (413) befor
 CSP_REPORT_RATE = "60/m"  # per client IP: a page can't be used to flood the log with reports
 
 # --- Brute force and rate limits -------------------------------------------------------------
-# Both reject before authenticate() runs, so a flood never reaches the password hasher (~0.14 s and
-# 64 MiB per check). Counters live where every worker and host sees them: the database (lockouts)
-# and Redis (rate limits; prod.py, where django-ratelimit's check refuses a process-local cache).
+# Lockouts and rate limits reject before any password is checked, so a flood never reaches the
+# password hasher (~0.14 s and 64 MiB per check). Counters live where every worker and host sees
+# them: the database (lockouts) and Redis (allauth's account limits above; django-ratelimit for the
+# CSP report endpoint, whose check refuses a process-local cache in prod.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: a locked-out login is refused before the password check
-    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",  # email login; hashes even for unknown addresses
 ]
 AXES_FAILURE_LIMIT = 5  # failed logins for one account from one client before a lockout (online guessing)
 AXES_COOLOFF_TIME = timedelta(minutes=15)  # lockout length; the correct password is refused meanwhile
 # Lock the (account, client) pair, not the account: an attacker cannot lock the real user out from
-# their own device (account DoS). Guessing one account from many clients is bounded by the
-# per-account rate limit below instead.
+# their own device (account DoS). Guessing one account from many clients is bounded by allauth's
+# per-account "login_failed" limit instead.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True  # a successful login clears that pair's failures
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # shared by every process; resettable in the admin
@@ -129,12 +133,8 @@ AXES_LOCKOUT_CALLABLE = "{{ cookiecutter.project_slug }}.security.throttle.locke
 AXES_CLIENT_IP_CALLABLE = "{{ cookiecutter.project_slug }}.security.client_ip.client_ip"  # proxy-aware, unforgeable
 AXES_USERNAME_CALLABLE = "{{ cookiecutter.project_slug }}.security.throttle.axes_username"  # case variants count together
 RATELIMIT_IP_META_KEY = "{{ cookiecutter.project_slug }}.security.client_ip.client_ip"  # same client address for limits
-RATELIMIT_LOGIN_PER_IP = "30/m"  # one client: a script gets at most 30 guesses a minute, over all accounts
-RATELIMIT_LOGIN_PER_ACCOUNT = "10/m"  # one account, all clients: bounds a botnet guessing a single account
-RATELIMIT_RESET_PER_IP = "5/m"  # reset requests: no mass probing or mail flooding from one client
-RATELIMIT_RESET_PER_ACCOUNT = "2/m"  # reset mails to one address: no mail bombing
 RATELIMIT_VIEW = "{{ cookiecutter.project_slug }}.security.throttle.too_many_requests"  # 429 + Retry-After
-RATELIMIT_RETRY_AFTER = 60  # seconds; every limit counts per minute, so this is an upper bound
+RATELIMIT_RETRY_AFTER = 60  # seconds: most limits count per minute; a client still over a longer one is told again
 TRUSTED_PROXIES = []  # X-Forwarded-For is ignored unless it comes from these (prod.py: DJANGO_TRUSTED_PROXIES)
 
 # --- Passwords -------------------------------------------------------------------------------
@@ -154,14 +154,74 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# --- Two-factor authentication (django-otp; {{ cookiecutter.project_slug }}/twofactor) ---------------------
+# --- Accounts (django-allauth: {{ cookiecutter.project_slug }}/accounts/adapters.py) ----------------
+ACCOUNT_ADAPTER = "{{ cookiecutter.project_slug }}.accounts.adapters.AccountAdapter"  # proxy-aware client address
+ACCOUNT_FORMS = {"reset_password": "{{ cookiecutter.project_slug }}.accounts.forms.RecordedResetPasswordForm"}  # audit trail
+ACCOUNT_LOGIN_METHODS = {"email"}  # one identifier, compared case-insensitively: no username to enumerate
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None  # accounts.User has no username
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+SIGNUP_OPEN = {{ "True" if cookiecutter.signup == "open" else "False" }}  # "closed": only staff create accounts (admin); the page says so
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"  # nobody signs in on an address they have not proven they own
+# A code by mail, entered in the browser that asked for it: a leaked or scanned mail verifies nothing
+# on its own, and allauth lets accounts with a second factor change their address only this way.
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3  # then the code is void and a new one must be asked for
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 15 * 60  # seconds a code stays valid
+ACCOUNT_UNIQUE_EMAIL = True  # one account per address
+ACCOUNT_PREVENT_ENUMERATION = "strict"  # signing up or resetting with a known address looks like an unknown one
+ACCOUNT_CHANGE_EMAIL = True  # one address per account: a change is verified before it replaces the old one
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # the owner hears of password, email and factor changes (takeover alarm)
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # email and password changes ask for the password again
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300  # seconds: a session left open is not enough to change credentials
+ACCOUNT_LOGOUT_ON_GET = False  # a link or image cannot sign the user out (logout is a POST with CSRF)
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays signed in; every other one is ended
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # a reset link alone never signs anyone in
+ACCOUNT_SESSION_REMEMBER = False  # sessions end at SESSION_COOKIE_AGE, no "remember me" for a year
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # set per site name in the mail templates, not the request's host
+# allauth's own rate limits, the one mechanism for every account flow. All count in the cache (Redis
+# in production, shared by every worker and host) and refuse before any password is hashed.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",  # one client: a script gets at most 30 login posts a minute, over all accounts
+    "login_failed": "30/m/ip,10/m/key",  # one account, all clients: bounds a botnet guessing one account
+    "signup": "10/m/ip",  # one client cannot mass-create accounts
+    # One verification code (or "you already have an account" mail) per address per 3 minutes, then 429:
+    # sign-up, login before verification and email changes alike (no mail bombing, no code flooding).
+    "confirm_email": "1/3m/key",
+    "reset_password": "5/m/ip,2/m/key",  # reset requests: no mass probing from one client, no mail bombing
+    "reset_password_from_key": "20/m/ip",  # the reset link's page: tokens cannot be guessed at speed
+    "change_password": "5/m/user",  # nosec  (a rate, not a password)
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",  # re-entering the password on a stolen session cannot be brute-forced
+}
+
+# --- Two-factor authentication (allauth.mfa) ---------------------------------------------------
 # A stolen password alone opens nothing that matters: staff and superusers (or every user) must
-# pass a TOTP code or a single-use recovery code; the admin has no login of its own (no side door).
-TWO_FACTOR_REQUIRED_FOR = "{{ cookiecutter.two_factor }}"  # "staff" (and superusers) or "everyone"
-OTP_THROTTLE_FACTOR = 1  # seconds; each wrong code doubles a device's wait: 10^6 codes can't be tried
-RATELIMIT_OTP_PER_USER = "10/m"  # code attempts per account, before any code is compared
-RATELIMIT_OTP_PER_IP = "30/m"  # code attempts per client
-# OTP_ENCRYPTION_KEY (TOTP secrets encrypted at rest) comes from DJANGO_OTP_KEY: dev.py and prod.py.
+# pass a TOTP code, a recovery code or a passkey; the admin has no login of its own (no side door).
+MFA_REQUIRED_FOR = "{{ cookiecutter.two_factor }}"  # "staff" (and superusers) or "everyone"; accounts/mfa_policy.py
+MFA_ADAPTER = "{{ cookiecutter.project_slug }}.accounts.adapters.MFAAdapter"  # secrets encrypted at rest
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Passkey forms that refuse a malformed credential before parsing it (a 500 otherwise): accounts/webauthn_forms.py
+MFA_FORMS = {
+    name: f"{{ cookiecutter.project_slug }}.accounts.webauthn_forms.{form}"
+    for name, form in [
+        ("login_webauthn", "LoginWebAuthnForm"),
+        ("authenticate_webauthn", "AuthenticateWebAuthnForm"),
+        ("reauthenticate_webauthn", "ReauthenticateWebAuthnForm"),
+        ("add_webauthn", "AddWebAuthnForm"),
+    ]
+}
+MFA_PASSKEY_LOGIN_ENABLED = True  # phishing-resistant, passwordless sign-in with a passkey
+MFA_WEBAUTHN_USER_VERIFICATION = "required"  # a passkey alone is two factors only with the device's PIN or biometrics
+MFA_TOTP_TOLERANCE = 1  # the previous and next code are accepted: phones' clocks drift; used codes never replay
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_RECOVERY_CODES_SHOW_ONCE = True  # recovery codes are shown when made, never again: a later visit cannot copy them
+MFA_TRUST_ENABLED = False  # no "trust this browser" cookie that skips the second factor
+MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}  # passkey login attempts per client
+# MFA_ENCRYPTION_KEY (TOTP secrets and recovery-code seeds encrypted at rest) comes from
+# DJANGO_MFA_KEY: dev.py and prod.py.
+
+# --- Sessions --------------------------------------------------------------------------------
+USERSESSIONS_TRACK_ACTIVITY = True  # each session's last address and time, shown to its owner
 
 # --- Security event log ({{ cookiecutter.project_slug }}/security/events.py) -----------------------
 # Logins, lockouts, refusals, CSP reports, password and two-factor changes, privilege changes: one

@@ -14,7 +14,7 @@ from .base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = secrets.token_urlsafe(48)  # fresh per run: tests never depend on a committed key
 ADMIN_URL = "admin-test/"
-OTP_ENCRYPTION_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+MFA_ENCRYPTION_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 ALLOWED_HOSTS = ["testserver"]
 
 DATABASES = {"default": env.database(default="sqlite://:memory:")}

@@ -1,12 +1,37 @@
+from allauth.account.decorators import reauthentication_required
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.utils.decorators import method_decorator
 
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .models import User
 
+# Pages are shown as usual; a POST asks for the password again unless it was entered in the last
+# ACCOUNT_REAUTHENTICATION_TIMEOUT seconds, then goes through as posted (allauth replays it).
+password_again_to_change = method_decorator(reauthentication_required(allow_get=True))
+
+
+class PasswordAgainToChange:
+    """Saving, deleting or bulk-changing users and roles asks for the password again: an open admin
+    session left behind, or taken over, cannot hand out privileges."""
+
+    @password_again_to_change
+    def changeform_view(self, request, *args, **kwargs):
+        return super().changeform_view(request, *args, **kwargs)
+
+    @password_again_to_change
+    def delete_view(self, request, *args, **kwargs):
+        return super().delete_view(request, *args, **kwargs)
+
+    @password_again_to_change
+    def changelist_view(self, request, *args, **kwargs):  # bulk actions post here
+        return super().changelist_view(request, *args, **kwargs)
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PasswordAgainToChange, DjangoUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     ordering = ("email",)
@@ -21,3 +46,15 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
+
+    @password_again_to_change
+    def user_change_password(self, request, *args, **kwargs):
+        return super().user_change_password(request, *args, **kwargs)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(PasswordAgainToChange, DjangoGroupAdmin):
+    pass

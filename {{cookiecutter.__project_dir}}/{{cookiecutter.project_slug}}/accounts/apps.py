@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
@@ -7,4 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the role sync to post_migrate)
+        from . import signals  # noqa: F401  (role sync after migrate; sessions ended on factor changes)
+
+
+class VerifiedAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin, with the site that requires a second factor passed in this session."""
+
+    default = False  # named explicitly in INSTALLED_APPS; AccountsConfig is this module's default
+    default_site = "{{ cookiecutter.project_slug }}.accounts.mfa_policy.VerifiedAdminSite"

@@ -31,7 +31,13 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_superuser", True)
         if not (extra_fields["is_staff"] and extra_fields["is_superuser"]):
             raise ValueError("A superuser must have is_staff=True and is_superuser=True.")
-        return self._create_user(email, password, **extra_fields)
+        user = self._create_user(email, password, **extra_fields)
+        # `createsuperuser` is run by someone with shell access to the server, who typed the
+        # address: it counts as verified, so the first administrator can sign in with no mail set up.
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        return user
 
     def get_by_natural_key(self, username):
         # Login looks the address up in its canonical form: case never decides which account matches.

@@ -1,8 +1,13 @@
+from allauth.account.signals import password_changed, password_reset, password_set
+from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from allauth.usersessions.models import UserSession
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
+from .mfa_policy import ENROLLED_SESSION_KEY
 from .role_sync import sync
 
 
@@ -16,3 +21,32 @@ def sync_roles_after_migrate(sender, app_config=None, using="default", **kwargs)
     for config in apps.get_app_configs():
         create_permissions(config, verbosity=0, using=using)
     sync()
+
+
+@receiver(password_changed)
+@receiver(password_set)
+@receiver(password_reset)
+@receiver(authenticator_added)
+@receiver(authenticator_removed)
+@receiver(authenticator_reset)
+def end_other_sessions(sender, request, user, **kwargs):
+    """A changed password or factor ends every other session of the user: whoever held the old
+    credential is signed out everywhere it was used."""
+    current = request.session.session_key if hasattr(request, "session") else None
+    for session in UserSession.objects.filter(user=user).exclude(session_key=current):
+        session.end()
+
+
+@receiver(authenticator_added)
+def remember_enrolment(sender, request, user, **kwargs):
+    # Adding a factor takes a valid code from it (or a passkey's signature): this session has proven
+    # the factor, so the admin opens without a second sign-in.
+    request.session[ENROLLED_SESSION_KEY] = True
+
+
+@receiver(authenticator_added)
+def spend_the_enrolment_code(sender, request, user, authenticator, **kwargs):
+    # allauth checks the code typed to add an authenticator app without marking it used, so the same
+    # code could complete a sign-in within its window: spend it, as a sign-in with it would.
+    if authenticator.type == Authenticator.Type.TOTP:
+        authenticator.wrap().validate_code(request.POST.get("code", ""))

@@ -1,42 +1,33 @@
-from django.conf import settings
-from django.contrib.auth import views as auth_views
+from allauth.account.decorators import reauthentication_required
+from allauth.mfa.webauthn.views import login_webauthn
+from allauth.usersessions.models import UserSession
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from ..security.events import Event, Outcome, account_named, record, username_fingerprint
-from ..security.throttle import limited, posted_account
-
-
-@limited("ip", settings.RATELIMIT_LOGIN_PER_IP)
-@limited(posted_account("username"), settings.RATELIMIT_LOGIN_PER_ACCOUNT)
-class LoginView(auth_views.LoginView):
-    """Django's login view behind two rate limits, checked before the form, so before the hasher."""
-
-    redirect_authenticated_user = True
+from ..security.events import Event, Outcome, record
 
 
-@limited("ip", settings.RATELIMIT_RESET_PER_IP)
-@limited(posted_account("email"), settings.RATELIMIT_RESET_PER_ACCOUNT)
-class PasswordResetView(auth_views.PasswordResetView):
-    """Reset requests are rate-limited per client and per address: no mail bombing, no mass probing."""
-
-    def form_valid(self, form):
-        email = form.cleaned_data["email"]
-        account = account_named(email)
-        details = {} if account else {"username_hash": username_fingerprint(email)}
-        record(Event.PASSWORD_RESET_REQUESTED, Outcome.SUCCESS, self.request, user=account, **details)
-        return super().form_valid(form)
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        record(Event.PASSWORD_RESET_COMPLETED, Outcome.SUCCESS, self.request, user=form.user)
-        return response
+@require_POST
+@login_required
+@reauthentication_required
+def end_session(request, pk):
+    """End one of the user's other sessions: its cookie signs nobody in any more."""
+    session = get_object_or_404(UserSession, pk=pk, user=request.user)
+    if session.is_current():
+        return redirect("usersessions_list")  # this session ends through logout, which clears its cookie
+    session.end()
+    record(Event.SESSION_ENDED, Outcome.SUCCESS, request, ended=pk)
+    messages.success(request, "Session ended.")
+    return redirect("usersessions_list")
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's view: the session stays signed in, every other session of the user is signed out."""
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        record(Event.PASSWORD_CHANGED, Outcome.SUCCESS, self.request)
-        return response
+def passkey_login(request, *args, **kwargs):
+    """allauth's passkey sign-in. A refused assertion (malformed, replayed, from another origin, for an
+    unknown key) is recorded and answered 400; allauth itself redirects back to the login page."""
+    response = login_webauthn(request, *args, **kwargs)
+    if request.method == "POST" and response.status_code == 302 and not request.user.is_authenticated:
+        record(Event.TWO_FACTOR_FAILED, Outcome.FAILURE, request, factor="webauthn", step="passkey sign-in")
+        return render(request, "400.html", status=400)
+    return response

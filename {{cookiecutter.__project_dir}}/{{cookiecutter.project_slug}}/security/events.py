@@ -41,6 +41,11 @@ class Event(StrEnum):
     PASSWORD_CHANGED = "password.changed"  # noqa: S105  (an event name, not a password)
     PASSWORD_RESET_REQUESTED = "password.reset_requested"  # noqa: S105  (an event name, not a password)
     PASSWORD_RESET_COMPLETED = "password.reset_completed"  # noqa: S105  (an event name, not a password)
+    SIGNED_UP = "account.signed_up"
+    EMAIL_CONFIRMED = "email.confirmed"
+    EMAIL_CHANGED = "email.changed"
+    REAUTHENTICATED = "login.reauthenticated"
+    SESSION_ENDED = "session.ended"
     TWO_FACTOR_ENROLLED = "two_factor.enrolled"
     TWO_FACTOR_REMOVED = "two_factor.removed"
     TWO_FACTOR_FAILED = "two_factor.failed"

@@ -1,5 +1,21 @@
 """Security events raised by Django, django-axes and model changes, wherever they happen."""
 
+from allauth.account.authentication import get_authentication_records
+from allauth.account.signals import (
+    authentication_step_completed,
+    email_changed,
+    email_confirmed,
+    password_changed,
+    password_reset,
+    user_signed_up,
+)
+from allauth.mfa.signals import (
+    authentication_failed,
+    authenticator_added,
+    authenticator_removed,
+    authenticator_reset,
+    authenticator_used,
+)
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -14,7 +30,76 @@ PRIVILEGE_FLAGS = ("is_staff", "is_superuser", "is_active")
 
 @receiver(user_logged_in)
 def logged_in(sender, request, user, **kwargs):
-    record(Event.LOGIN_SUCCEEDED, Outcome.SUCCESS, request, user=user)
+    record(Event.LOGIN_SUCCEEDED, Outcome.SUCCESS, request, user=user, steps=steps_passed(request, user))
+
+
+def steps_passed(request, user):
+    """The sign-in steps this session went through, e.g. ["password", "totp"] or ["webauthn (passkey)"]."""
+    steps = []
+    for step in get_authentication_records(request, user):
+        if step.get("method") == "mfa":
+            steps.append(f"{step.get('type')}{' (passkey)' if step.get('passwordless') else ''}")
+        else:
+            steps.append(str(step.get("method")))
+    return steps
+
+
+@receiver(user_signed_up)
+def signed_up(sender, request, user, **kwargs):
+    record(Event.SIGNED_UP, Outcome.SUCCESS, request, user=user)
+
+
+@receiver(email_confirmed)
+def confirmed(sender, request, email_address, **kwargs):
+    record(Event.EMAIL_CONFIRMED, Outcome.SUCCESS, request, user=email_address.user)
+
+
+@receiver(email_changed)
+def changed_email(sender, request, user, from_email_address=None, to_email_address=None, **kwargs):
+    record(Event.EMAIL_CHANGED, Outcome.SUCCESS, request, user=user)
+
+
+@receiver(password_changed)
+def changed_password(sender, request, user, **kwargs):
+    record(Event.PASSWORD_CHANGED, Outcome.SUCCESS, request, user=user)
+
+
+@receiver(password_reset)
+def reset_password(sender, request, user, **kwargs):
+    record(Event.PASSWORD_RESET_COMPLETED, Outcome.SUCCESS, request, user=user)
+
+
+@receiver(authentication_step_completed)
+def step_completed(sender, request, user, method, **kwargs):
+    if kwargs.get("reauthenticated"):
+        record(Event.REAUTHENTICATED, Outcome.SUCCESS, request, user=user, method=method)
+
+
+@receiver(authenticator_added)
+def factor_added(sender, request, user, authenticator, **kwargs):
+    record(Event.TWO_FACTOR_ENROLLED, Outcome.SUCCESS, request, user=user, factor=authenticator.type)
+
+
+@receiver(authenticator_removed)
+def factor_removed(sender, request, user, authenticator, **kwargs):
+    record(Event.TWO_FACTOR_REMOVED, Outcome.SUCCESS, request, user=user, factor=authenticator.type)
+
+
+@receiver(authenticator_reset)
+def factor_reset(sender, request, user, authenticator, **kwargs):
+    record(Event.RECOVERY_CODES_REGENERATED, Outcome.SUCCESS, request, user=user)
+
+
+@receiver(authenticator_used)
+def factor_used(sender, request, user, authenticator, reauthenticated=False, passwordless=False, **kwargs):
+    if authenticator.type == authenticator.Type.RECOVERY_CODES:
+        record(Event.RECOVERY_CODE_USED, Outcome.SUCCESS, request, user=user)
+
+
+@receiver(authentication_failed)
+def factor_failed(sender, request, user, authenticator=None, **kwargs):
+    factor = authenticator.type if authenticator is not None else None
+    record(Event.TWO_FACTOR_FAILED, Outcome.FAILURE, request, user=user, factor=factor)
 
 
 @receiver(user_logged_out)
@@ -26,8 +111,9 @@ def logged_out(sender, request, user, **kwargs):
 def login_failed(sender, credentials, request=None, **kwargs):
     # Only the account id is kept when the name matches an account; otherwise a keyed hash, since the
     # typed "username" may be a password entered in the wrong field.
-    account = account_named(credentials.get("username"))
-    details = {} if account else {"username_hash": username_fingerprint(credentials.get("username"))}
+    typed = credentials.get("email") or credentials.get("username")
+    account = account_named(typed)
+    details = {} if account else {"username_hash": username_fingerprint(typed)}
     record(Event.LOGIN_FAILED, Outcome.FAILURE, request, user=account, **details)
 
 

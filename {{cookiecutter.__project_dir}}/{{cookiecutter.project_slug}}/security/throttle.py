@@ -1,7 +1,8 @@
 """Responses for throttled and locked-out requests: 429 with Retry-After, under the full CSP.
 
-Both are decided before any password is checked: django-ratelimit decorates the login view, and
-django-axes' backend comes first in AUTHENTICATION_BACKENDS, so a flood never reaches the hasher.
+Both are decided before any password is checked: allauth consumes its rate limits before it calls
+authenticate(), and django-axes' backend comes first in AUTHENTICATION_BACKENDS, so a flood never
+reaches the hasher. allauth reaches too_many_requests through config.urls.handler429.
 """
 
 import functools
@@ -10,8 +11,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils.decorators import method_decorator
-from django_ratelimit.decorators import ratelimit
 
 from .client_ip import client_ip
 from .events import Event, Outcome, record
@@ -20,7 +19,7 @@ MAX_USERNAME = 254  # the email field's length, inside django-axes' 255-characte
 
 
 def too_many_requests(request, exception=None, retry_after=None, reason="rate_limit"):
-    """RATELIMIT_VIEW: a rate limit was hit."""
+    """RATELIMIT_VIEW and handler429 (allauth): a rate limit was hit."""
     # Once per client, reason and minute: a flood must not turn into a flood of log lines and rows.
     if cache.add(f"throttled-event:{reason}:{client_ip(request)}", 1, timeout=60):
         record(Event.THROTTLED, Outcome.DENIED, request, reason=reason)
@@ -40,24 +39,10 @@ def locked_out(request, original_response=None, credentials=None):
     return too_many_requests(request, retry_after=int(settings.AXES_COOLOFF_TIME.total_seconds()), reason="lockout")
 
 
-def posted_account(field):
-    """A django-ratelimit key: the account named in a form field, in the canonical form accounts use,
-    so case variants of one address share one budget."""
-
-    def key(group, request):
-        return request.POST.get(field, "").strip().lower()
-
-    return key
-
-
 def axes_username(request, credentials=None):
     """AXES_USERNAME_CALLABLE: the login's account name in canonical form (case variants share a counter)."""
-    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    # allauth passes the address as "email"; its login form posts it as "login".
+    username = (credentials or {}).get("email") or request.POST.get("login", "")
     # Lower-casing can lengthen text ("İ" becomes two characters): cut to the column django-axes
     # stores it in, or a crafted name would fail the insert with a 500.
     return username.strip().lower()[:MAX_USERNAME]
-
-
-def limited(key, rate):
-    """Rate-limit a class-based view's POSTs (django-ratelimit), before the view does any work."""
-    return method_decorator(ratelimit(key=key, rate=rate, method="POST"), name="post")

@@ -1,0 +1,75 @@
+"""Who must use a second factor, and what a session must have passed to open the admin.
+
+allauth.mfa provides the factors and asks for one at login; it does not make anyone enrol. The rule
+here does: staff and superusers (or every user, per MFA_REQUIRED_FOR) reach nothing but the factor
+set-up pages and the way out until they have a factor.
+"""
+
+from urllib.parse import urlencode
+
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+
+# What a user who must enrol may reach before having a factor: the set-up pages and the way out.
+SETUP_VIEWS = {
+    "mfa_index",
+    "mfa_activate_totp",
+    "mfa_add_webauthn",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+    "account_reauthenticate",
+    "account_logout",
+    "csp_report",
+}
+ENROLLED_SESSION_KEY = "mfa_enrolled_in_session"  # set when a factor is added, which takes a valid code
+
+
+def second_factor_required(user):
+    return settings.MFA_REQUIRED_FOR == "everyone" or user.is_staff or user.is_superuser
+
+
+def session_passed_mfa(request):
+    """True when this session's sign-in included a second factor (or a passkey), or a factor was
+    added in it: allauth's authentication records say which steps the session went through."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records) or bool(request.session.get(ENROLLED_SESSION_KEY))
+
+
+class RequireSecondFactorMiddleware:
+    """After AuthenticationMiddleware: a user who must use two-factor and has none is sent to set one up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None  # no session, no signed-in user: skip loading one (most anonymous traffic)
+        user = request.user
+        if not user.is_authenticated or request.resolver_match.view_name in SETUP_VIEWS:
+            return None
+        if not second_factor_required(user) or is_mfa_enabled(user):
+            return None
+        return redirect(f"{reverse('mfa_index')}?{urlencode({'next': request.get_full_path()})}")
+
+
+class VerifiedAdminSite(admin.AdminSite):
+    """The admin opens only to active staff whose session passed a second factor, and has no login
+    form of its own: signing in goes through the site's login and factor steps (no side door)."""
+
+    def has_permission(self, request):
+        return super().has_permission(request) and session_passed_mfa(request)
+
+    def login(self, request, extra_context=None):
+        if request.user.is_authenticated:
+            raise PermissionDenied  # signed in, but not staff or no factor passed: no form would change that
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index"))

@@ -1,0 +1,79 @@
+"""allauth's passkey forms (MFA_FORMS), with the posted credential checked before it is parsed.
+
+Two inputs anyone can post to the passkey login would otherwise be a 500: a number too long to convert
+(Django's JSONField catches only JSONDecodeError, not the ValueError of the digit limit), and JSON of
+the wrong shape (`"clientExtensionResults": []`), on which fido2 raises AttributeError, not a
+validation error. Both are refused with allauth's own "incorrect code" error; everything else is
+allauth's code path.
+"""
+
+from allauth.mfa.adapter import get_adapter
+from allauth.mfa.webauthn import forms
+from django import forms as django_forms
+from django.core.exceptions import ValidationError
+
+# The fields of an assertion's and an attestation's "response" object, all base64url strings.
+ASSERTION_FIELDS = {"clientDataJSON", "authenticatorData", "signature"}
+ATTESTATION_FIELDS = {"clientDataJSON", "attestationObject"}
+
+
+def well_formed(credential, required):
+    """True when the credential has the shape of PublicKeyCredential.toJSON()."""
+    if not isinstance(credential, dict) or not all(isinstance(credential.get(k), str) for k in ("id", "rawId", "type")):
+        return False
+    if not isinstance(credential.get("clientExtensionResults", {}), dict):
+        return False
+    response = credential.get("response")
+    if not isinstance(response, dict) or not all(isinstance(response.get(k), str) for k in required):
+        return False
+    if not isinstance(response.get("userHandle"), str | None):
+        return False
+    transports = response.get("transports", [])
+    return isinstance(transports, list) and all(isinstance(item, str) for item in transports)
+
+
+class CredentialField(django_forms.JSONField):
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValueError as error:  # e.g. "Exceeds the limit (4300 digits) for integer string conversion"
+            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value}) from error
+
+
+def refuse_unless_well_formed(credential, required):
+    if not well_formed(credential, required):
+        raise get_adapter().validation_error("incorrect_code")
+
+
+class LoginWebAuthnForm(forms.LoginWebAuthnForm):
+    credential = CredentialField(required=True, widget=django_forms.HiddenInput)
+
+    def clean_credential(self):
+        refuse_unless_well_formed(self.cleaned_data["credential"], ASSERTION_FIELDS)
+        return super().clean_credential()
+
+
+class AuthenticateWebAuthnForm(forms.AuthenticateWebAuthnForm):
+    credential = CredentialField(required=True, widget=django_forms.HiddenInput)
+
+    def clean_credential(self):
+        refuse_unless_well_formed(self.cleaned_data["credential"], ASSERTION_FIELDS)
+        return super().clean_credential()
+
+
+class ReauthenticateWebAuthnForm(forms.ReauthenticateWebAuthnForm):
+    credential = CredentialField(required=True, widget=django_forms.HiddenInput)
+
+    def clean_credential(self):
+        refuse_unless_well_formed(self.cleaned_data["credential"], ASSERTION_FIELDS)
+        return super().clean_credential()
+
+
+class AddWebAuthnForm(forms.AddWebAuthnForm):
+    credential = CredentialField(required=True, widget=django_forms.HiddenInput)
+
+    def clean(self):
+        credential = self.cleaned_data.get("credential")
+        if credential is not None:
+            refuse_unless_well_formed(credential, ATTESTATION_FIELDS)
+        return super().clean()
