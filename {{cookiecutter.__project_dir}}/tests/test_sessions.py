@@ -63,7 +63,7 @@ def test_nobody_ends_another_users_session(user, password):
 
 
 @pytest.mark.django_db(transaction=True)  # allauth signals a new factor when the transaction commits
-def test_adding_a_factor_ends_every_other_session(password):
+def test_adding_a_factor_ends_every_other_session(password, security_events):
     user = member("ann@example.com", password)
     laptop, phone = HttpsClient(), HttpsClient()
     for client in (laptop, phone):
@@ -74,6 +74,7 @@ def test_adding_a_factor_ends_every_other_session(password):
     laptop.post(reverse("mfa_activate_totp"), {"code": pyotp.TOTP(secret).now()})
     assert signed_in(laptop)
     assert not signed_in(phone)
+    assert [event["user_id"] for event in security_events.named(Event.SESSION_ENDED)] == [user.pk]
 
 
 @pytest.mark.django_db
@@ -93,3 +94,16 @@ def test_saving_a_user_in_the_admin_asks_for_the_password_again(admin_client, us
     resumed = admin_client.post(asked.headers["Location"], {"password": "password"})
     assert resumed.status_code == 302
     assert not User.objects.get(pk=user.pk).is_active
+
+
+@pytest.mark.django_db
+def test_ending_all_other_sessions_at_once_asks_for_the_password_and_is_recorded(user, password, security_events):
+    laptop, phone = two_devices(user)
+    asked = laptop.post(reverse("usersessions_list"))
+    assert asked.headers["Location"].startswith(reverse("account_reauthenticate"))
+    assert signed_in(phone)
+    reauthenticated(laptop, password)
+    assert laptop.post(reverse("usersessions_list")).status_code == 302
+    assert not signed_in(phone)
+    assert signed_in(laptop)
+    assert len(security_events.named(Event.SESSION_ENDED)) == 1

@@ -182,7 +182,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # set per site name in the mail templates, no
 # in production, shared by every worker and host) and refuse before any password is hashed.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",  # one client: a script gets at most 30 login posts a minute, over all accounts
-    "login_failed": "30/m/ip,10/m/key",  # one account, all clients: bounds a botnet guessing one account
+    # One account, all clients: bounds a botnet guessing one account (one client is bounded by "login"),
+    # and the second-factor codes of one account.
+    "login_failed": "10/m/key",
     "signup": "10/m/ip",  # one client cannot mass-create accounts
     # One verification code (or "you already have an account" mail) per address per 3 minutes, then 429:
     # sign-up, login before verification and email changes alike (no mail bombing, no code flooding).
@@ -222,6 +224,7 @@ MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}  # passkey login attempts per cl
 
 # --- Sessions --------------------------------------------------------------------------------
 USERSESSIONS_TRACK_ACTIVITY = True  # each session's last address and time, shown to its owner
+USERSESSIONS_ADAPTER = "{{ cookiecutter.project_slug }}.accounts.adapters.UserSessionsAdapter"  # ended sessions recorded
 
 # --- Security event log ({{ cookiecutter.project_slug }}/security/events.py) -----------------------
 # Logins, lockouts, refusals, CSP reports, password and two-factor changes, privilege changes: one

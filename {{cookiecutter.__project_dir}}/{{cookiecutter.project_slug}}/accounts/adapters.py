@@ -2,8 +2,9 @@
 
 Only these rules live here: which address a request comes from (the proxy-aware client_ip, so
 allauth's rate limits count the real client), that a login refused by a rate limit gets the 429 page,
-whether sign-up is open (SIGNUP_OPEN), what name mails give the site (SITE_NAME), and how MFA secrets
-are encrypted at rest (MFA_ENCRYPTION_KEY). Everything else is allauth's own code path.
+whether sign-up is open (SIGNUP_OPEN), what name mails give the site (SITE_NAME), how MFA secrets are
+encrypted at rest (MFA_ENCRYPTION_KEY), and that every ended session is recorded. Everything else is
+allauth's own code path.
 """
 
 from types import SimpleNamespace
@@ -11,11 +12,13 @@ from types import SimpleNamespace
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.usersessions.adapter import DefaultUserSessionsAdapter
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from ..security.client_ip import client_ip
+from ..security.events import Event, Outcome, record
 from ..security.throttle import too_many_requests
 
 
@@ -66,3 +69,14 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def get_public_key_credential_rp_entity(self):
         return {**super().get_public_key_credential_rp_entity(), "name": settings.SITE_NAME}
+
+
+class UserSessionsAdapter(DefaultUserSessionsAdapter):
+    """Every way a session is ended (its owner on the sessions page, or a password or factor change
+    ending the others) goes through here, and each is recorded."""
+
+    def end_sessions(self, sessions):
+        for session in sessions:
+            ended, user = session.pk, session.user  # the row is gone after end()
+            session.end()
+            record(Event.SESSION_ENDED, Outcome.SUCCESS, user=user, ended=ended)

@@ -1,6 +1,7 @@
 from allauth.account.signals import password_changed, password_reset, password_set
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from allauth.usersessions.adapter import get_adapter
 from allauth.usersessions.models import UserSession
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
@@ -33,8 +34,7 @@ def end_other_sessions(sender, request, user, **kwargs):
     """A changed password or factor ends every other session of the user: whoever held the old
     credential is signed out everywhere it was used."""
     current = request.session.session_key if hasattr(request, "session") else None
-    for session in UserSession.objects.filter(user=user).exclude(session_key=current):
-        session.end()
+    get_adapter().end_sessions(UserSession.objects.filter(user=user).exclude(session_key=current))
 
 
 @receiver(authenticator_added)

@@ -1,5 +1,6 @@
 from allauth.account.decorators import reauthentication_required
 from allauth.mfa.webauthn.views import login_webauthn
+from allauth.usersessions.adapter import get_adapter
 from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +18,7 @@ def end_session(request, pk):
     session = get_object_or_404(UserSession, pk=pk, user=request.user)
     if session.is_current():
         return redirect("usersessions_list")  # this session ends through logout, which clears its cookie
-    session.end()
-    record(Event.SESSION_ENDED, Outcome.SUCCESS, request, ended=pk)
+    get_adapter().end_sessions([session])  # accounts/adapters.py records it
     messages.success(request, "Session ended.")
     return redirect("usersessions_list")
 
