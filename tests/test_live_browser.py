@@ -351,7 +351,12 @@ def test_passkey_sign_in_and_ending_another_browsers_session(browser, live_site)
     assert len(passkey_posts) == 1
     refusals = assertion_refusals(live_site, credential, passkey_posts[0])
     assert refusals == {"replayed": 400, "malformed": 400, "other origin": 400, "this origin (control)": 302}
-    failed = [e for e in live_site.security_events() if e["event"] == "two_factor.failed"]
+    events = live_site.security_events()
+    passkey_logins = [
+        e for e in events if e["event"] == "login.succeeded" and e["details"]["steps"] == ["webauthn (passkey)"]
+    ]
+    assert len(passkey_logins) == 3  # the laptop, the phone, and the control assertion signed here
+    failed = [e for e in events if e["event"] == "two_factor.failed"]
     assert len([e for e in failed if e["details"] == {"factor": "webauthn", "step": "passkey sign-in"}]) == 3
 
 

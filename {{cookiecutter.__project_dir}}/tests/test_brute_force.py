@@ -36,8 +36,8 @@ def hasher_calls(monkeypatch):
     return calls
 
 
-def login(client, email, password, ip=ATTACKER, forwarded_for=None):
-    extra = {"REMOTE_ADDR": ip}
+def login(client, email, password, ip=ATTACKER, forwarded_for=None, **extra):
+    extra["REMOTE_ADDR"] = ip
     if forwarded_for:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded_for
     return client.post(reverse("account_login"), {"login": email, "password": password}, **extra)
@@ -160,6 +160,17 @@ def test_login_rate_limit_per_account_holds_across_clients(client, user, passwor
     assert int(refused.headers["Retry-After"]) == security.RATELIMIT_RETRY_AFTER
     assert "_auth_user_id" not in client.session
     assert hasher_calls == []
+
+
+@pytest.mark.django_db
+def test_per_account_limit_is_not_reset_by_a_port_in_the_host_header(client, user, password):
+    # ALLOWED_HOSTS ignores the port, so a client may send any: the account's counter must not follow it.
+    limit = allowed("login_failed", "key")
+    for n in range(1, limit + 1):
+        assert (
+            login(client, user.email, "guess", ip=f"192.0.2.{n}", HTTP_HOST=f"testserver:{8000 + n}").status_code == 200
+        )
+    assert login(client, user.email, password, ip="192.0.2.250", HTTP_HOST="testserver:9999").status_code == 429
 
 
 @pytest.mark.django_db

@@ -6,11 +6,13 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from conftest import HttpsClient, reauthenticated, verified
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
 from config.settings import security
 from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.security.events import Event
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_signup")]
 
@@ -38,7 +40,7 @@ def enter_code(client, code):
     return client.post(reverse("account_email_verification_sent"), {"code": code})
 
 
-def test_sign_up_needs_the_address_verified_before_the_first_login(client, password, mailoutbox):
+def test_sign_up_needs_the_address_verified_before_the_first_login(client, password, mailoutbox, security_events):
     response = sign_up(client, "New.Person@Example.com", password)
     assert (response.status_code, response.headers["Location"]) == (302, reverse("account_email_verification_sent"))
     assert "_auth_user_id" not in client.session
@@ -46,6 +48,7 @@ def test_sign_up_needs_the_address_verified_before_the_first_login(client, passw
     assert not EmailAddress.objects.filter(user=user, verified=True).exists()
     (mail,) = mailoutbox
     assert mail.to == ["new.person@example.com"]
+    assert f"Hello from {settings.SITE_NAME}!" in mail.body  # the site's name (SITE_ID), not the request's Host
     code = CODE.search(mail.body).group(1)
     # The password alone does not sign in, from this browser or another one.
     elsewhere = HttpsClient()
@@ -57,6 +60,8 @@ def test_sign_up_needs_the_address_verified_before_the_first_login(client, passw
     assert enter_code(client, code).headers["Location"] == reverse("home")
     assert client.session["_auth_user_id"] == str(user.pk)
     assert EmailAddress.objects.get(user=user).verified
+    for event in (Event.SIGNED_UP, Event.EMAIL_CONFIRMED, Event.LOGIN_SUCCEEDED):
+        assert [found["user_id"] for found in security_events.named(event)] == [user.pk], event
 
 
 def test_a_verification_code_gives_way_after_three_wrong_guesses(client, password, mailoutbox):
@@ -122,7 +127,9 @@ def test_open_sign_up_is_linked_from_every_page(client):
     assert 'href="/accounts/signup/"' in header(client.get(reverse("home")))
 
 
-def test_an_email_change_is_verified_first_and_the_old_address_is_told(client, user, password, mailoutbox):
+def test_an_email_change_is_verified_first_and_the_old_address_is_told(
+    client, user, password, mailoutbox, security_events
+):
     verified(client, user)  # with a second factor: allauth allows the change only with a code
     asked = client.post(reverse("account_email"), {"action_add": "", "email": "ann.new@example.com"})
     assert asked.headers["Location"].startswith(reverse("account_reauthenticate"))
@@ -139,3 +146,5 @@ def test_an_email_change_is_verified_first_and_the_old_address_is_told(client, u
     notice = mailoutbox[-1]
     assert notice.to == ["ann@example.com"]
     assert "ann.new@example.com" in notice.body
+    assert [event["user_id"] for event in security_events.named(Event.EMAIL_CHANGED)] == [user.pk]
+    assert "ann.new" not in str(security_events.all())  # addresses stay out of the log

@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",  # allauth.usersessions shows "last seen 5 minutes ago"
+    "django.contrib.sites",  # SITE_ID (security.py): the site allauth names in limits, not the Host header
     "csp",
     "django_ratelimit",
     "axes",

@@ -155,6 +155,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Accounts (django-allauth: {{ cookiecutter.project_slug }}/accounts/adapters.py) ----------------
+# allauth counts an account's failed logins under the current site's domain. Without a fixed site that
+# is the request's Host header, port included, which ALLOWED_HOSTS does not check: a new port per guess
+# would start a new count. One site (domain and name synced from settings on migrate, accounts/signals.py).
+SITE_ID = 1
 ACCOUNT_ADAPTER = "{{ cookiecutter.project_slug }}.accounts.adapters.AccountAdapter"  # proxy-aware client address
 ACCOUNT_FORMS = {"reset_password": "{{ cookiecutter.project_slug }}.accounts.forms.RecordedResetPasswordForm"}  # audit trail
 ACCOUNT_LOGIN_METHODS = {"email"}  # one identifier, compared case-insensitively: no username to enumerate

@@ -2,12 +2,9 @@
 
 Only these rules live here: which address a request comes from (the proxy-aware client_ip, so
 allauth's rate limits count the real client), that a login refused by a rate limit gets the 429 page,
-whether sign-up is open (SIGNUP_OPEN), what name mails give the site (SITE_NAME), how MFA secrets are
-encrypted at rest (MFA_ENCRYPTION_KEY), and that every ended session is recorded. Everything else is
-allauth's own code path.
+whether sign-up is open (SIGNUP_OPEN), how MFA secrets are encrypted at rest (MFA_ENCRYPTION_KEY),
+and that every ended session is recorded. Everything else is allauth's own code path.
 """
-
-from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -40,11 +37,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         # "closed": only staff create accounts (admin); allauth shows account/signup_closed.html.
         return settings.SIGNUP_OPEN
-
-    def send_mail(self, template_prefix, email, context):
-        # Mails name the site by its name, not by the Host header of the request that caused them.
-        site = SimpleNamespace(name=settings.SITE_NAME, domain=settings.SITE_NAME)
-        super().send_mail(template_prefix, email, {"current_site": site, **context})
 
 
 class UndecryptableSecret(ValueError):

@@ -22,6 +22,18 @@ def sync_roles_after_migrate(sender, app_config=None, using="default", **kwargs)
     for config in apps.get_app_configs():
         create_permissions(config, verbosity=0, using=using)
     sync()
+    sync_site(using)
+
+
+def sync_site(using):
+    """The one Site (SITE_ID) carries the project's name and first host, not Django's example.com."""
+    from django.conf import settings
+    from django.contrib.sites.models import Site
+
+    domain = next((host.lstrip(".") for host in settings.ALLOWED_HOSTS if host.strip(".*")), "localhost")
+    Site.objects.using(using).update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.SITE_NAME}
+    )
 
 
 @receiver(password_changed)
