@@ -192,7 +192,7 @@ def test_every_page_and_form_runs_with_zero_csp_violations(browser, live_site):
         # Logout through the header's POST form.
         visit(site(""))
         submit({}, button="form[action='/accounts/logout/'] button")
-        assert "You have signed out" in page.content()
+        assert page.locator("header a[href='/accounts/login/']").count() == 1  # signed out
 
         # A staff member's first sign-in: sent to set up a factor, the password again, the QR page,
         # recovery codes shown once, new codes, and removing the app sends them back to set-up.
@@ -439,3 +439,23 @@ def assertion_refusals(live_site, credential, captured_post):
         "other origin": post_assertion(signed_for("https://evil.example")),
         "this origin (control)": post_assertion(signed_for(origin)),
     }
+
+
+def test_back_after_signing_out_shows_nothing_private(browser, live_site):
+    site = live_site.url
+    session = Recorder(browser)
+    try:
+        session.goto(site("accounts/login/"))
+        session.submit({"#id_login": "bystander@example.com", "#id_password": PASSWORD})
+        session.goto(site("accounts/email/"))
+        assert "bystander@example.com" in session.page.content()
+        session.submit({}, button="form[action='/accounts/logout/'] button")
+        assert session.page.url == site("")
+        session.page.go_back()  # neither the HTTP cache nor the back-forward cache may answer
+        session.page.wait_for_load_state()
+        assert session.page.url.startswith(site("accounts/login/"))  # fetched again, and signed out
+        assert "bystander@example.com" not in session.page.content()
+    finally:
+        print(json.dumps({"visited": session.visited, "violations": session.violations}, indent=1))
+        session.close()
+    assert session.violations == []

@@ -224,3 +224,27 @@ def test_policy_is_unchanged_by_debug(client):
     assert parse_csp(client.get(reverse("account_login")).headers["Content-Security-Policy"])["default-src"] == [
         "'none'"
     ]
+
+
+@pytest.mark.django_db
+def test_signed_in_and_account_pages_are_never_stored(client, user):
+    assert "no-store" not in client.get(reverse("home")).headers.get("Cache-Control", "")  # public page
+    for name in ("account_login", "account_signup", "account_reset_password"):
+        assert "no-store" in client.get(reverse(name)).headers["Cache-Control"], name
+    verified(client, user)
+    for name in ("home", "documents:list", "account_email", "mfa_index", "usersessions_list"):
+        response = client.get(reverse(name))
+        assert "no-store" in response.headers["Cache-Control"], name
+        assert "private" in response.headers["Cache-Control"], name
+    assert "no-store" in client.get("/no-such-page/").headers["Cache-Control"]  # error pages of a signed-in user
+    static = client.get("/static/css/site.css")  # served by WhiteNoise, outside the rule: stays cacheable
+    assert (static.status_code, static.headers["Cache-Control"]) == (200, "max-age=60, public")
+
+
+@pytest.mark.django_db
+def test_signing_out_clears_what_the_browser_kept(client, user):
+    verified(client, user)
+    response = client.post(reverse("account_logout"))
+    assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "Clear-Site-Data" not in client.get(reverse("home")).headers

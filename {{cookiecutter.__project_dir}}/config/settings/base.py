@@ -34,10 +34,13 @@ MIDDLEWARE = [
     "{{ cookiecutter.project_slug }}.security.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control: no-store on signed-in and account pages; Clear-Site-Data on sign-out.
+    "{{ cookiecutter.project_slug }}.accounts.private_responses.PrivateResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "{{ cookiecutter.project_slug }}.accounts.session_lifetime.SessionLifetimeMiddleware",  # idle and absolute limits
     "allauth.account.middleware.AccountMiddleware",  # allauth's login stages and re-authentication
     "allauth.usersessions.middleware.UserSessionsMiddleware",  # last seen time and address per session
     # Staff and superusers (or everyone) reach nothing but the factor set-up until they have one.

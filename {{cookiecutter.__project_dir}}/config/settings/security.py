@@ -30,6 +30,8 @@ CSRF_COOKIE_SAMESITE = "Lax"  # same for the CSRF cookie
 SESSION_COOKIE_NAME = "__Host-sessionid"  # browser refuses it over HTTP or from a subdomain (cookie tossing)
 CSRF_COOKIE_NAME = "__Host-csrftoken"  # same protection for the CSRF cookie
 SESSION_COOKIE_AGE = 60 * 60 * 12  # a stolen session stops working within half a day
+SESSION_IDLE_TIMEOUT = 30 * 60  # a session left unused for half an hour ends (accounts/session_lifetime.py)
+SESSION_ABSOLUTE_LIFETIME = SESSION_COOKIE_AGE  # and any session 12 hours after sign-in, however active
 CSRF_USE_SESSIONS = False  # kept as a cookie so anonymous forms (login) work without creating sessions
 # Flash messages ("Authenticator app removed.") live in the server-side session: their text never
 # travels in a client-readable `messages` cookie, the one cookie that could not be __Host- prefixed.

@@ -5,8 +5,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.decorators import method_decorator
 
+from ..security.events import Event, Outcome, record
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .models import User
+from .privileges import PRIVILEGED_FIELDS, assignable_groups, outranks, overreach
 
 # Pages are shown as usual; a POST asks for the password again unless it was entered in the last
 # ACCOUNT_REAUTHENTICATION_TIMEOUT seconds, then goes through as posted (allauth replays it).
@@ -30,8 +32,39 @@ class PasswordAgainToChange:
         return super().changelist_view(request, *args, **kwargs)
 
 
+class PrivilegeGuard:
+    """Nobody grants more than they hold (accounts/privileges.py). After PasswordAgainToChange in the
+    bases, so a POST is judged (and recorded) once, after the password was asked for."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and (tried := overreach(request.user, request.POST)):
+            record(Event.PRIVILEGE_DENIED, Outcome.DENIED, request, target_user_id=object_id, tried=tried)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if request.user.is_superuser else (*readonly, *PRIVILEGED_FIELDS)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = assignable_groups(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and outranks(obj, request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and outranks(obj, request.user))
+
+    def save_related(self, request, form, formsets, change):
+        # The form offers only assignable groups, so saving it would drop the others: keep them.
+        kept = list(form.instance.groups.exclude(pk__in=assignable_groups(request.user))) if change else []
+        super().save_related(request, form, formsets, change)
+        form.instance.groups.add(*kept)
+
+
 @admin.register(User)
-class UserAdmin(PasswordAgainToChange, DjangoUserAdmin):
+class UserAdmin(PasswordAgainToChange, PrivilegeGuard, DjangoUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     ordering = ("email",)
@@ -57,4 +90,7 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(PasswordAgainToChange, DjangoGroupAdmin):
-    pass
+    def get_readonly_fields(self, request, obj=None):
+        # A role's permissions come from roles.py; only a superuser may change them in between.
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if request.user.is_superuser else (*readonly, "permissions")

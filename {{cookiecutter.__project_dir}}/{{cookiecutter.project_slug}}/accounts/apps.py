@@ -8,7 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from . import signals  # noqa: F401  (role sync after migrate; sessions ended on factor changes)
+        # Signal receivers: sign-in stamps, sign-out marks, role sync, sessions ended on factor changes.
+        from . import private_responses, session_lifetime, signals  # noqa: F401
 
 
 class VerifiedAdminConfig(admin_apps.AdminConfig):

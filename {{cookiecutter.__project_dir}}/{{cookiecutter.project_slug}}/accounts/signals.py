@@ -8,6 +8,8 @@ from django.contrib.auth.management import create_permissions
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
+from ..security.events import current_request
+from ..security.signals import user_privileges_changed
 from .mfa_policy import ENROLLED_SESSION_KEY
 from .role_sync import sync
 
@@ -62,3 +64,15 @@ def spend_the_enrolment_code(sender, request, user, authenticator, **kwargs):
     # code could complete a sign-in within its window: spend it, as a sign-in with it would.
     if authenticator.type == Authenticator.Type.TOTP:
         authenticator.wrap().validate_code(request.POST.get("code", ""))
+
+
+@receiver(user_privileges_changed)
+def renew_sessions(sender, user_ids, **kwargs):
+    """New privileges, new sessions: the request that made the change gets a new session key if it is
+    the user's own; every other session of theirs ends, so a session id seen before the change (or
+    planted: session fixation) never carries the new privileges."""
+    request = current_request.get()
+    own = request.session.session_key if request is not None and getattr(request, "user", None) else None
+    if request is not None and own and request.user.pk in user_ids:
+        request.session.cycle_key()
+    get_adapter().end_sessions(UserSession.objects.filter(user_id__in=user_ids).exclude(session_key=own))

@@ -46,6 +46,7 @@ class Event(StrEnum):
     EMAIL_CHANGED = "email.changed"
     REAUTHENTICATED = "login.reauthenticated"
     SESSION_ENDED = "session.ended"
+    SESSION_EXPIRED = "session.expired"
     TWO_FACTOR_ENROLLED = "two_factor.enrolled"
     TWO_FACTOR_REMOVED = "two_factor.removed"
     TWO_FACTOR_FAILED = "two_factor.failed"
@@ -54,6 +55,7 @@ class Event(StrEnum):
     GROUPS_CHANGED = "user.groups_changed"
     PERMISSIONS_CHANGED = "user.permissions_changed"
     PRIVILEGE_CHANGED = "user.privilege_changed"
+    PRIVILEGE_DENIED = "privilege.denied"
 
 
 class Outcome(StrEnum):

@@ -20,12 +20,15 @@ from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_save, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .events import Event, Outcome, account_named, record, username_fingerprint
 
 User = get_user_model()
 PRIVILEGE_FLAGS = ("is_staff", "is_superuser", "is_active")
+# Sent with user_ids once a user's groups, permissions or privilege flags have changed and been
+# recorded: accounts/signals.py renews their sessions.
+user_privileges_changed = Signal()
 
 
 @receiver(user_logged_in)
@@ -139,11 +142,14 @@ def _membership_changed(event, field, instance, action, pk_set, reverse):
         return
     change = {"post_add": "added", "post_remove": "removed", "post_clear": "cleared"}[action]
     if reverse:  # changed from the group's or permission's side: one event per affected user
-        users = User.objects.filter(pk__in=pk_set or [])
+        users = list(User.objects.filter(pk__in=pk_set or []))
         for user in users:
             record(event, Outcome.SUCCESS, target_user_id=user.pk, change=change, **{field: [instance.pk]})
+        user_ids = [user.pk for user in users]
     else:
         record(event, Outcome.SUCCESS, target_user_id=instance.pk, change=change, **{field: sorted(pk_set or [])})
+        user_ids = [instance.pk]
+    user_privileges_changed.send(sender=User, user_ids=user_ids)
 
 
 @receiver(pre_save, sender=User)
@@ -165,3 +171,5 @@ def privileges_changed(sender, instance, created, **kwargs):
     }
     if changes:
         record(Event.PRIVILEGE_CHANGED, Outcome.SUCCESS, target_user_id=instance.pk, **changes)
+        if not created:
+            user_privileges_changed.send(sender=User, user_ids=[instance.pk])
