@@ -7,6 +7,7 @@ stops at boot with a clear message instead of running insecurely.
 import base64
 import ipaddress
 import os
+import urllib.parse
 from pathlib import Path
 
 import environ
@@ -155,3 +156,46 @@ def database(name="DATABASE_URL", default="sqlite:///db.sqlite3"):
         config["CONN_MAX_AGE"] = 60  # reuse connections instead of paying a TLS and auth handshake per request
         config["CONN_HEALTH_CHECKS"] = True  # a connection the database dropped is replaced, not used
     return config
+
+
+PLAINTEXT_OPT_OUT = "DJANGO_PLAINTEXT_ON_PRIVATE_NETWORK"  # yes: plain connections to other hosts accepted
+
+
+def on_this_machine(host):
+    """Loopback or a Unix socket path: traffic that never leaves the machine."""
+    if not host or host.startswith("/") or host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def services_use_tls(names=("REDIS_URL", "EMAIL_URL", "DATABASE_URL")):
+    """Production: Redis, the mail relay and PostgreSQL on another host are reached over TLS only, or
+    the boot is refused naming the variable: session data, reset mails and every query would
+    otherwise cross the network readable by anyone on the path. DJANGO_PLAINTEXT_ON_PRIVATE_NETWORK=yes
+    accepts plain connections on a network you trust."""
+    if flag(PLAINTEXT_OPT_OUT):
+        return
+    for name in names:
+        url = os.environ.get(name, "").strip()
+        if not url or "://" not in url:
+            continue
+        parts = urllib.parse.urlsplit(url)
+        if on_this_machine(parts.hostname or ""):
+            continue
+        query = urllib.parse.parse_qs(parts.query)
+        encrypted = {
+            "rediss": True,
+            "smtps": True,
+            "smtp+ssl": True,
+            "smtp+tls": True,  # STARTTLS, required (EMAIL_USE_TLS)
+            "postgres": query.get("sslmode", [""])[-1] in ("require", "verify-ca", "verify-full"),
+            "postgresql": query.get("sslmode", [""])[-1] in ("require", "verify-ca", "verify-full"),
+        }.get(parts.scheme, False)
+        if not encrypted:
+            raise ImproperlyConfigured(
+                f"{name} reaches {parts.hostname} without TLS: use rediss://, smtp+tls:// or smtps://, or"
+                f" ?sslmode=verify-full for PostgreSQL (or set {PLAINTEXT_OPT_OUT}=yes on a private network)."
+            )

@@ -119,3 +119,38 @@ def test_relative_sqlite_path_is_anchored_to_the_project(monkeypatch):
 
     monkeypatch.setenv("DATABASE_URL", "sqlite:///db.sqlite3")
     assert env.database()["NAME"] == str(env.BASE_DIR / "db.sqlite3")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("REDIS_URL", "redis://cache.internal:6379/0"),
+        ("EMAIL_URL", "smtp://mailer:s3cret@smtp.example.com:25"),
+        ("DATABASE_URL", "postgres://app:s3cret-pw@db.example.com:5432/app"),
+        ("DATABASE_URL", "postgres://app:s3cret-pw@db.example.com:5432/app?sslmode=prefer"),
+    ],
+)
+def test_plaintext_to_another_host_is_refused_naming_the_variable(monkeypatch, variable, value):
+    with pytest.raises(ImproperlyConfigured, match=f"^{variable} reaches .* without TLS"):
+        load_prod(monkeypatch, **{variable: value})
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("REDIS_URL", "rediss://cache.internal:6380/0"),
+        ("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        ("REDIS_URL", "unix:///run/redis/redis.sock"),
+        ("EMAIL_URL", "smtps://mailer:s3cret@smtp.example.com:465"),
+        ("EMAIL_URL", "smtp://localhost:25"),
+        ("DATABASE_URL", "postgres://app:s3cret-pw@db.example.com:5432/app?sslmode=verify-full"),
+        ("DATABASE_URL", "postgres://app:s3cret-pw@[::1]:5432/app"),
+    ],
+)
+def test_tls_or_this_machine_is_accepted(monkeypatch, variable, value):
+    load_prod(monkeypatch, **{variable: value})
+
+
+def test_plaintext_on_a_private_network_is_an_explicit_choice(monkeypatch):
+    settings = load_prod(monkeypatch, REDIS_URL="redis://10.0.0.5:6379/0", DJANGO_PLAINTEXT_ON_PRIVATE_NETWORK="yes")
+    assert settings["CACHES"]["default"]["LOCATION"] == "redis://10.0.0.5:6379/0"

@@ -33,6 +33,8 @@ MIDDLEWARE = [
     # EXTRA_SECURITY_HEADERS of security.py.
     "{{ cookiecutter.project_slug }}.security.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Cross-site requests other than top-level navigations get 403 (FETCH_METADATA_EXEMPT_PATHS aside).
+    "{{ cookiecutter.project_slug }}.security.fetch_metadata.FetchMetadataMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control: no-store on signed-in and account pages; Clear-Site-Data on sign-out.
     "{{ cookiecutter.project_slug }}.accounts.private_responses.PrivateResponsesMiddleware",

@@ -24,6 +24,7 @@ if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 globals().update(env.email())  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS, ... from EMAIL_URL
+env.services_use_tls()  # Redis, mail and PostgreSQL on another host: TLS, or the boot is refused
 
 # Rate limits and lockouts must count across every worker and host: a shared Redis.
 CACHES = {

@@ -111,6 +111,9 @@ CONTENT_SECURITY_POLICY = {
         "report-to": "csp-endpoint",  # same, through the Reporting API (Reporting-Endpoints header)
     },
 }
+# Resource isolation (security/fetch_metadata.py): other sites may link to pages, never load them as
+# images, scripts, fetches or frames of objects (cross-site leaks); the CSP report endpoint is exempt.
+FETCH_METADATA_EXEMPT_PATHS = [CSP_REPORT_PATH]
 CSP_REPORT_MAX_BYTES = 64 * 1024  # larger report bodies are refused (413) before parsing: memory DoS
 CSP_REPORT_RATE = "60/m"  # per client IP: a page can't be used to flood the log with reports
 

@@ -36,6 +36,7 @@ class Event(StrEnum):
     THROTTLED = "request.throttled"
     PERMISSION_DENIED = "request.permission_denied"
     CSRF_FAILURE = "request.csrf_failure"
+    CROSS_SITE_REFUSED = "request.cross_site_refused"
     DISALLOWED_HOST = "request.disallowed_host"
     CSP_VIOLATION = "csp.violation"
     PASSWORD_CHANGED = "password.changed"  # noqa: S105  (an event name, not a password)
