@@ -4,6 +4,14 @@ from config import env
 from config.env import BASE_DIR
 
 SITE_NAME = {{ cookiecutter.project_name | tojson }}
+# /.well-known/security.txt (RFC 9116, core/security_txt.py). Expires was set a year from the day this
+# project was generated; `check --deploy` warns 30 days before it and fails after it.
+SECURITY_TXT = {
+    "Contact": "mailto:{{ cookiecutter.author_email }}",
+    "Expires": "{% now 'utc' + 'days=365', '%Y-%m-%dT00:00:00Z' %}",
+    "Canonical": "https://{{ cookiecutter.__domain }}/.well-known/security.txt",
+    "Preferred-Languages": "en",
+}
 
 INSTALLED_APPS = [
     "{{ cookiecutter.project_slug }}.accounts.apps.VerifiedAdminConfig",  # the admin, behind the second factor

@@ -24,4 +24,4 @@ def healthz(request):
         logger.exception("health check failed")
         healthy = False
     body, status = ("ok\n", 200) if healthy else ("unavailable\n", 503)
-    return HttpResponse(body, status=status, content_type="text/plain")
+    return HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
