@@ -113,6 +113,7 @@ def test_every_page_and_form_runs_with_zero_csp_violations(browser, live_site):
         # Logged out.
         visit(site(""))
         assert page.text_content("[data-js-status]") == "Scripts are on."  # the nonce'd script ran
+        assert page.evaluate("crossOriginIsolated") is True  # COOP same-origin + COEP require-corp
         visit(site("accounts/login/"))
         submit({"#id_login": live_site.user_email, "#id_password": "wrong password"})
         assert "are not correct" in page.content()
@@ -176,6 +177,7 @@ def test_every_page_and_form_runs_with_zero_csp_violations(browser, live_site):
         # The admin, whose JavaScript widgets must work under the policy; a change to roles asks for
         # the password again, then goes through as submitted.
         visit(admin)
+        assert page.evaluate("crossOriginIsolated") is True
         visit(admin + "accounts/user/")
         page.fill("#searchbar", "admin")
         with page.expect_navigation():

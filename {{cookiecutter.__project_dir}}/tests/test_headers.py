@@ -84,6 +84,7 @@ def security_header_problems(response):
         "Referrer-Policy": "same-origin",
         "Cross-Origin-Opener-Policy": "same-origin",
         "Cross-Origin-Resource-Policy": "same-origin",
+        "Cross-Origin-Embedder-Policy": "require-corp",
         "X-XSS-Protection": "0",  # legacy XSS auditors off (OWASP); the CSP is the XSS defence
     }
     problems = [f"{name}: {headers.get(name)!r}" for name, value in expected.items() if headers.get(name) != value]

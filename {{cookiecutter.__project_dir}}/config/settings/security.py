@@ -49,6 +49,9 @@ CSP_REPORT_PATH = "/security/csp-report/"  # the project's own endpoint (securit
 EXTRA_SECURITY_HEADERS = {
     "X-XSS-Protection": "0",  # switch off what is left of legacy XSS auditors (they leak, never protect)
     "Cross-Origin-Resource-Policy": "same-origin",  # other sites cannot embed our responses (Spectre leaks)
+    # With COOP same-origin: cross-origin isolation. A page loads nothing another origin has not opted
+    # in to, so a Spectre-style read in our process can only find our own data.
+    "Cross-Origin-Embedder-Policy": "require-corp",
     "Reporting-Endpoints": f'csp-endpoint="{CSP_REPORT_PATH}"',  # where CSP report-to sends violations
 }
 # Powerful browser features the project does not use are denied to every origin, ours included: an
