@@ -46,6 +46,7 @@ sys.path.insert(0, str(BASE_DIR / "tests"))  # the project's own error_urls.py (
 ROOT_URLCONF = "config.live_test_urls"
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = os.environ["LIVE_TEST_MAIL_DIR"]
+PWNED_PASSWORDS_URL = None  # no request leaves the machine; the baked suite tests it against a local server
 '''
 LIVE_URLS = '''\
 """The project's test-only error pages, plus a page that breaks the CSP. Written by the live tests."""

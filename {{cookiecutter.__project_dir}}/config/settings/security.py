@@ -160,7 +160,12 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},  # top breached passwords
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Seen in a data breach: refused. Only 5 hex digits of the SHA-1 leave (k-anonymity); fail-open,
+    # recorded, when the service does not answer in time (accounts/breached_passwords.py says why).
+    {"NAME": "{{ cookiecutter.project_slug }}.accounts.breached_passwords.BreachedPasswordValidator"},
 ]
+PWNED_PASSWORDS_URL = "https://api.pwnedpasswords.com"  # the range API; test.py points it at a local server
+PWNED_PASSWORDS_TIMEOUT = 2  # seconds a sign-up, change or reset waits for it at most
 
 # --- Accounts (django-allauth: {{ cookiecutter.project_slug }}/accounts/adapters.py) ----------------
 # allauth counts an account's failed logins under the current site's domain. Without a fixed site that

@@ -34,3 +34,7 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# No request leaves the test run: the breached-password check is off, except in
+# tests/test_breached_passwords.py, which runs a range server on 127.0.0.1.
+PWNED_PASSWORDS_URL = None

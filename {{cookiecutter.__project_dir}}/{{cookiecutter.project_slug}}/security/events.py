@@ -42,6 +42,7 @@ class Event(StrEnum):
     PASSWORD_CHANGED = "password.changed"  # noqa: S105  (an event name, not a password)
     PASSWORD_RESET_REQUESTED = "password.reset_requested"  # noqa: S105  (an event name, not a password)
     PASSWORD_RESET_COMPLETED = "password.reset_completed"  # noqa: S105  (an event name, not a password)
+    BREACH_CHECK_UNAVAILABLE = "password.breach_check_unavailable"  # noqa: S105  (an event name, not a password)
     SIGNED_UP = "account.signed_up"
     EMAIL_CONFIRMED = "email.confirmed"
     EMAIL_CHANGED = "email.changed"
