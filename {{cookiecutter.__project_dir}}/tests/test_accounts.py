@@ -50,6 +50,19 @@ def test_inactive_user_cannot_log_in(user, password, client):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.parametrize("word", ["name", "slug", "domain"])
+def test_passwords_made_of_the_sites_own_words_are_refused(word):
+    name, slug, domain = security.PASSWORD_SITE_WORDS
+    made_of = {
+        "name": name.upper() + "!2026",
+        "slug": slug + "-rules-99",
+        "domain": "Z9!" + domain.split(".")[0] + "#77x",
+    }
+    with pytest.raises(ValidationError, match="the site's name or domain"):
+        validate_password(made_of[word])
+    validate_password("kT9#vQ2!mZ4x")  # nothing of the site in it
+
+
 def test_passwords_need_twelve_characters():
     with pytest.raises(ValidationError, match="at least 12 characters"):
         validate_password("kT9#vQ2!mZ4")  # 11 characters

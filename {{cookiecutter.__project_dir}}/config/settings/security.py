@@ -160,9 +160,16 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},  # top breached passwords
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "{{ cookiecutter.project_slug }}.accounts.site_words.SiteWordsValidator"},  # PASSWORD_SITE_WORDS
     # Seen in a data breach: refused. Only 5 hex digits of the SHA-1 leave (k-anonymity); fail-open,
     # recorded, when the service does not answer in time (accounts/breached_passwords.py says why).
     {"NAME": "{{ cookiecutter.project_slug }}.accounts.breached_passwords.BreachedPasswordValidator"},
+]
+# The site's own words, an attacker's first guesses against this site: refused inside any password.
+PASSWORD_SITE_WORDS = [
+    {{ cookiecutter.project_name | tojson }},
+    "{{ cookiecutter.project_slug }}",
+    "{{ cookiecutter.__domain }}",
 ]
 PWNED_PASSWORDS_URL = "https://api.pwnedpasswords.com"  # the range API; test.py points it at a local server
 PWNED_PASSWORDS_TIMEOUT = 2  # seconds a sign-up, change or reset waits for it at most
