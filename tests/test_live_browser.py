@@ -461,3 +461,56 @@ def test_back_after_signing_out_shows_nothing_private(browser, live_site):
         print(json.dumps({"visited": session.visited, "violations": session.violations}, indent=1))
         session.close()
     assert session.violations == []
+
+
+CROSS_SITE_PAGE = """<!doctype html><title>another site</title>
+<img src="{target}accounts/email/">
+<script>fetch("{target}accounts/email/", {{mode: "no-cors", credentials: "include"}}).catch(() => {{}});</script>
+"""
+
+
+def test_another_site_cannot_load_a_signed_in_page(browser, live_site):
+    """A page on another site (https://localhost:<other port>, served here on 127.0.0.1 with the same
+    throwaway certificate) embeds and fetches a signed-in page: the browser marks both requests
+    cross-site (Sec-Fetch-Site), and the project refuses them with 403 and records each."""
+    import http.server
+    import ssl
+    import threading
+
+    page = CROSS_SITE_PAGE.format(target=live_site.base_url).encode()
+
+    class OtherSite(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), OtherSite)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(live_site.cert, live_site.cert.with_name("key.pem"))
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    session = Recorder(browser)
+    try:
+        session.goto(live_site.url("accounts/login/"))
+        session.submit({"#id_login": "bystander@example.com", "#id_password": PASSWORD})
+        before = len(live_site.security_events())
+        session.goto(f"https://localhost:{server.server_port}/")
+        deadline = time.monotonic() + 10
+        refused = []
+        while time.monotonic() < deadline and len(refused) < 2:
+            refused = [e for e in live_site.security_events()[before:] if e["event"] == "request.cross_site_refused"]
+            time.sleep(0.2)
+    finally:
+        session.close()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert sorted(e["details"]["dest"] for e in refused) == ["empty", "image"]
+    assert {(e["details"]["site"], e["path"]) for e in refused} == {("cross-site", "/accounts/email/")}
