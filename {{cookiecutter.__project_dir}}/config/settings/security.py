@@ -193,6 +193,9 @@ ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3  # then the code is void and
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 15 * 60  # seconds a code stays valid
 ACCOUNT_UNIQUE_EMAIL = True  # one account per address
 ACCOUNT_PREVENT_ENUMERATION = "strict"  # signing up or resetting with a known address looks like an unknown one
+# ... and takes as long: sign-up and reset answer no sooner than this after the POST arrived (a new
+# account costs a password hash, ~0.1 s; a known address costs none). Above the slowest of the two.
+ACCOUNT_ANSWER_FLOOR = 0.4  # seconds
 ACCOUNT_CHANGE_EMAIL = True  # one address per account: a change is verified before it replaces the old one
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # the owner hears of password, email and factor changes (takeover alarm)
 ACCOUNT_REAUTHENTICATION_REQUIRED = True  # email and password changes ask for the password again
