@@ -145,3 +145,31 @@ def test_password_reset_does_not_reveal_whether_an_account_exists(client, user, 
     assert [message.to for message in mailoutbox] == [[user.email], ["nobody@example.com"]]
     assert "/accounts/password/reset/key/" in mailoutbox[0].body
     assert "/accounts/password/reset/key/" not in mailoutbox[1].body
+
+
+def signed_in_as(client, user):
+    return client.get(reverse("mfa_index")).status_code == 200 and client.session.get("_auth_user_id") == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_the_session_id_changes_at_login_so_a_planted_one_is_worthless(client, user, password):
+    session = client.session  # an anonymous session, as an attacker could plant in a victim's browser
+    session["visited"] = True
+    session.save()
+    planted = client.cookies["__Host-sessionid"].value
+    assert client.post(reverse("account_login"), {"login": user.email, "password": password}).status_code == 302
+    assert client.cookies["__Host-sessionid"].value != planted
+    assert signed_in_as(client, user)
+    attacker = HttpsClient()
+    attacker.cookies["__Host-sessionid"] = planted
+    assert not signed_in_as(attacker, user)
+
+
+@pytest.mark.django_db
+def test_an_old_session_cookie_is_refused_after_logout(client, user, password):
+    client.post(reverse("account_login"), {"login": user.email, "password": password})
+    old = client.cookies["__Host-sessionid"].value
+    client.post(reverse("account_logout"))
+    replayed = HttpsClient()
+    replayed.cookies["__Host-sessionid"] = old
+    assert not signed_in_as(replayed, user)
