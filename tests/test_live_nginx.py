@@ -228,3 +228,10 @@ def test_observatory_grade_through_nginx(nginx):
         "documents, signed in": ("A+", 135, []),
     }
     assert {r["tests"]["redirection"]["result"] for r in results} == {"redirection-to-https"}
+
+
+def test_trace_is_refused_before_the_application(nginx):
+    # TRACE echoes the request (cookies included) back: cross-site tracing. nginx refuses it itself.
+    status, _, body = https_request(nginx, "TRACE", "/accounts/login/")
+    assert status == 405
+    assert b"csrfmiddlewaretoken" not in body
