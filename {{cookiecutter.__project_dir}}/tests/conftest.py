@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from config.settings import security
 from {{ cookiecutter.project_slug }}.accounts.mfa_policy import ENROLLED_SESSION_KEY
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.security.log_format import JsonLineFormatter
@@ -58,6 +59,19 @@ def reauthenticated(client, password):
     response = client.post(reverse("account_reauthenticate"), {"password": password})
     assert response.status_code == 302, "re-authentication refused"
     return client
+
+
+def signed_in(client):
+    """Whether the client's next request is signed in. The two-factor page answers every signed-in user,
+    with a factor or not (MFA_REQUIRED_FOR="everyone"), and sends anyone else to the login page."""
+    return client.get(reverse("mfa_index")).status_code == 200
+
+
+def allowed(action, per):
+    """The number of requests ACCOUNT_RATE_LIMITS lets through for an action, per "ip" or "key"."""
+    rates = [rate.strip() for rate in security.ACCOUNT_RATE_LIMITS[action].split(",")]
+    (rate,) = [rate for rate in rates if rate.endswith(f"/{per}")]
+    return int(rate.split("/")[0])
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The custom user model and the authentication views."""
 
 import pytest
-from conftest import HttpsClient, member, verified
+from conftest import HttpsClient, member, signed_in, verified
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -148,7 +148,7 @@ def test_password_reset_does_not_reveal_whether_an_account_exists(client, user, 
 
 
 def signed_in_as(client, user):
-    return client.get(reverse("mfa_index")).status_code == 200 and client.session.get("_auth_user_id") == str(user.pk)
+    return signed_in(client) and client.session.get("_auth_user_id") == str(user.pk)
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ import ipaddress
 
 import pytest
 from axes.models import AccessAttempt
-from conftest import member
+from conftest import allowed, member
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core.cache import cache
 from django.core.checks import Error, run_checks
@@ -125,13 +125,6 @@ def test_behind_a_proxy_the_forged_part_of_the_chain_is_ignored(client, user, pa
     assert statuses == [200] * (LIMIT - 1) + [429]
     assert login(client, user.email, password, ip="127.0.0.1", forwarded_for=f"1.2.3.4, {ATTACKER}").status_code == 429
     assert signed_in(login(client, user.email, password, ip="127.0.0.1", forwarded_for=OWNER))
-
-
-def allowed(action, per):
-    """The number of requests ACCOUNT_RATE_LIMITS lets through for an action, per "ip" or "key"."""
-    rates = [rate.strip() for rate in security.ACCOUNT_RATE_LIMITS[action].split(",")]
-    (rate,) = [rate for rate in rates if rate.endswith(f"/{per}")]
-    return int(rate.split("/")[0])
 
 
 @pytest.mark.django_db

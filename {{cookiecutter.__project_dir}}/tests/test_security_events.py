@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from conftest import ALL_LOG_OUTPUT, SECRETS_USED, member, reauthenticated, verified
+from conftest import ALL_LOG_OUTPUT, SECRETS_USED, allowed, member, reauthenticated, verified
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -90,7 +90,7 @@ def test_lockout_and_throttling(client, user, security_events):
 
 
 def test_rate_limit_is_recorded_once_per_client_and_minute(client, security_events):
-    limit = int(security.ACCOUNT_RATE_LIMITS["login"].split("/")[0])
+    limit = allowed("login", "ip")
     for n in range(limit + 5):  # five refusals, one event: a flood does not flood the log
         login(client, f"u{n}@example.com", "guess")
     assert only(security_events, Event.THROTTLED)["details"] == {"reason": "rate_limit"}

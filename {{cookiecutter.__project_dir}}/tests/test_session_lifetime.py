@@ -4,6 +4,7 @@ clock is moved by rewriting the session's timestamps, as that much time passing 
 import time
 
 import pytest
+from conftest import signed_in
 from django.urls import reverse
 
 from config.settings import security
@@ -23,11 +24,6 @@ def age(client, **seconds_ago):
     for key, ago in seconds_ago.items():
         session[{"started": STARTED, "seen": SEEN}[key]] = time.time() - ago
     session.save()
-
-
-def signed_in(client):
-    # The two-factor page: open to every signed-in user, a factor or not (MFA_REQUIRED_FOR="everyone").
-    return client.get(reverse("mfa_index")).status_code == 200
 
 
 def test_sign_in_stamps_the_session(client, user, password):

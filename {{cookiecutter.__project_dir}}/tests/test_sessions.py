@@ -4,16 +4,11 @@ factor change ends the others; ending one, like saving users in the admin, asks 
 import pyotp
 import pytest
 from allauth.usersessions.models import UserSession
-from conftest import HttpsClient, member, reauthenticated, verified
+from conftest import HttpsClient, member, reauthenticated, signed_in, verified
 from django.urls import reverse
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.security.events import Event
-
-
-def signed_in(client):
-    # The two-factor page: open to every signed-in user, a factor or not (MFA_REQUIRED_FOR="everyone").
-    return client.get(reverse("mfa_index")).status_code == 200
 
 
 def two_devices(user):

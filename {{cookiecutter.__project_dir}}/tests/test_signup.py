@@ -6,7 +6,7 @@ import time
 
 import pytest
 from allauth.account.models import EmailAddress
-from conftest import HttpsClient, reauthenticated, verified
+from conftest import HttpsClient, allowed, reauthenticated, verified
 from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
@@ -83,11 +83,6 @@ def test_signing_up_with_a_known_address_looks_the_same_and_tells_the_owner(user
     assert [mail.to for mail in mailoutbox] == [["stranger@example.com"], [user.email]]
     assert not CODE.search(mailoutbox[1].body)  # the owner is told, and given no code to enter
     assert "/accounts/password/reset/" in mailoutbox[1].body
-
-
-def allowed(action, per):
-    (rate,) = [rate for rate in security.ACCOUNT_RATE_LIMITS[action].split(",") if rate.endswith(f"/{per}")]
-    return int(rate.split("/")[0])
 
 
 def test_sign_up_is_rate_limited_per_client(password):

@@ -6,7 +6,7 @@ import time
 import pyotp
 import pytest
 from allauth.mfa.models import Authenticator
-from conftest import member, reauthenticated, verified
+from conftest import allowed, member, reauthenticated, verified
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import connection
@@ -174,7 +174,7 @@ def test_totp_secret_is_unreadable_in_the_database_without_the_key(client, staff
 @COMMITTING
 def test_code_attempts_are_rate_limited_per_account(client, staff, password):
     totp, _ = enrol_and_sign_in_again(client, staff, password)
-    limit = int(security.ACCOUNT_RATE_LIMITS["login_failed"].split("/")[0])
+    limit = allowed("login_failed", "key")
     for _ in range(limit):
         assert code_step(client, "000000").status_code == 200
     refused = code_step(client, next_code(totp))  # even the right code, once the limit is reached

@@ -45,7 +45,10 @@ def refuse_unless_well_formed(credential, required):
         raise get_adapter().validation_error("incorrect_code")
 
 
-class LoginWebAuthnForm(forms.LoginWebAuthnForm):
+class CheckedAssertion(django_forms.Form):
+    """Before allauth's own clean_credential: an assertion's JSON shape (passkey login, the second
+    step of a sign-in, re-authentication). A Form, so its credential field replaces allauth's."""
+
     credential = CredentialField(required=True, widget=django_forms.HiddenInput)
 
     def clean_credential(self):
@@ -53,20 +56,16 @@ class LoginWebAuthnForm(forms.LoginWebAuthnForm):
         return super().clean_credential()
 
 
-class AuthenticateWebAuthnForm(forms.AuthenticateWebAuthnForm):
-    credential = CredentialField(required=True, widget=django_forms.HiddenInput)
-
-    def clean_credential(self):
-        refuse_unless_well_formed(self.cleaned_data["credential"], ASSERTION_FIELDS)
-        return super().clean_credential()
+class LoginWebAuthnForm(CheckedAssertion, forms.LoginWebAuthnForm):
+    pass
 
 
-class ReauthenticateWebAuthnForm(forms.ReauthenticateWebAuthnForm):
-    credential = CredentialField(required=True, widget=django_forms.HiddenInput)
+class AuthenticateWebAuthnForm(CheckedAssertion, forms.AuthenticateWebAuthnForm):
+    pass
 
-    def clean_credential(self):
-        refuse_unless_well_formed(self.cleaned_data["credential"], ASSERTION_FIELDS)
-        return super().clean_credential()
+
+class ReauthenticateWebAuthnForm(CheckedAssertion, forms.ReauthenticateWebAuthnForm):
+    pass
 
 
 class AddWebAuthnForm(forms.AddWebAuthnForm):
