@@ -22,7 +22,7 @@ OPTION_SETS = {
         "database": "postgresql",
         "use_docker": "yes",
         "ci": "none",
-        "two_factor": "everyone",
+        "two_factor": "staff",
         "signup": "closed",
     },
 }

@@ -54,8 +54,8 @@ def test_option_files(baked, overrides, present, absent):
 @pytest.mark.parametrize(
     ("option_set", "expected"),
     [
-        ("defaults", {"SIGNUP_OPEN": True, "MFA_REQUIRED_FOR": "staff"}),
-        ("alternatives", {"SIGNUP_OPEN": False, "MFA_REQUIRED_FOR": "everyone"}),
+        ("defaults", {"SIGNUP_OPEN": True, "MFA_REQUIRED_FOR": "everyone"}),
+        ("alternatives", {"SIGNUP_OPEN": False, "MFA_REQUIRED_FOR": "staff"}),
     ],
 )
 def test_account_answers_reach_the_security_settings(baked, option_set, expected):

@@ -1,5 +1,7 @@
 """The custom user model and the authentication views."""
 
+import gzip
+
 import pytest
 from conftest import HttpsClient, member, signed_in, verified
 from django.contrib.auth import authenticate
@@ -67,6 +69,25 @@ def test_passwords_need_twelve_characters():
     with pytest.raises(ValidationError, match="at least 12 characters"):
         validate_password("kT9#vQ2!mZ4")  # 11 characters
     validate_password("kT9#vQ2!mZ4x")  # 12 characters, not common, not numeric
+
+
+def too_common(candidate):
+    try:
+        validate_password(candidate)
+    except ValidationError as error:
+        return "password_too_common" in [e.code for e in error.error_list]
+    return False
+
+
+def test_the_most_common_passwords_long_enough_to_be_allowed_are_refused():
+    with gzip.open(security.LONG_COMMON_PASSWORDS, "rt", encoding="utf-8") as shipped:
+        listed = shipped.read().splitlines()
+    assert len(listed) >= 3000  # ASVS V6.2.4: at least the top 3,000 that the length rule lets through
+    assert all(len(entry) >= 12 and entry == entry.lower() for entry in listed)
+    assert all(too_common(entry) for entry in listed[:3000])
+    # Typed in any case: 8th, 2nd, 3rd and 14th of the list.
+    assert all(too_common(entry) for entry in ["QWERTY123456", "1Qaz2Wsx3Edc", "Q1w2e3r4t5y6", "LeaveMeAlone"])
+    assert not too_common("kT9#vQ2!mZ4x")
 
 
 @pytest.mark.django_db

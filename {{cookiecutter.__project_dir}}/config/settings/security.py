@@ -5,6 +5,7 @@ prod.py and test.py keep all of them. A reviewer who reads this file knows the p
 """
 
 from datetime import timedelta
+from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
 
@@ -152,6 +153,11 @@ PASSWORD_HASHERS = [
     "{{ cookiecutter.project_slug }}.accounts.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # verifies (and upgrades) hashes made before Argon2
 ]
+# The 10,000 most common passwords of 12 characters or more, lowercased, from SecLists'
+# 10-million-password-list-top-1000000 (Daniel Miessler, CC BY-SA 3.0): guessed first by any attacker.
+LONG_COMMON_PASSWORDS = (
+    Path(__file__).resolve().parents[2] / "{{ cookiecutter.project_slug }}" / "accounts" / "long-common-passwords.txt.gz"
+)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -159,6 +165,11 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},  # long passwords resist guessing far better than complex short ones
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},  # top breached passwords
+    # Django's list has only 190 entries of 12 characters or more: add the 10,000 most common such ones.
+    {
+        "NAME": "django.contrib.auth.password_validation.CommonPasswordValidator",
+        "OPTIONS": {"password_list_path": LONG_COMMON_PASSWORDS},
+    },
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "{{ cookiecutter.project_slug }}.accounts.site_words.SiteWordsValidator"},  # PASSWORD_SITE_WORDS
     # Seen in a data breach: refused. Only 5 hex digits of the SHA-1 leave (k-anonymity); fail-open,
