@@ -61,6 +61,8 @@ def violation(request):
         "<!doctype html><title>violation</title>"
         "<script>document.title = 'inline script ran'</script>"
         '<p style="color: red">inline style</p>'
+        '<p id="sink">untouched</p>'
+        f'<script nonce="{request.csp_nonce}">document.getElementById("sink").innerHTML = "<b>written</b>";</script>'
     )
 
 

@@ -24,6 +24,8 @@ def test_no_template_syntax_left(baked, option_set):
     project = baked(option_set)
     leftovers = []
     for path in project_files(project):
+        if path.suffix == ".gz":
+            continue  # data shipped as is (cookiecutter copies binary files unrendered)
         text = path.read_text()
         if re.search(r"(\{\{|\{%)[^}]*cookiecutter", text):
             leftovers.append(f"{path}: unrendered cookiecutter variable")

@@ -68,11 +68,15 @@ class Recorder:
         self.context.add_init_script(RECORD_VIOLATIONS)
         self.page = self.context.new_page()
         self.page.on("console", self._console)
+        # A script stopped by the policy (a Trusted Types refusal throws) is a broken page too.
+        self.page.on("pageerror", lambda error: self.violations.append({"page": self.page.url, "error": str(error)}))
         self.visited = []
 
     def _console(self, message):
         text = message.text
-        if message.type in ("error", "warning") and ("Content Security Policy" in text or "Permissions" in text):
+        if message.type in ("error", "warning") and any(
+            word in text for word in ("Content Security Policy", "Permissions", "Trusted")
+        ):
             self.violations.append({"page": self.page.url, "console": text})
 
     def goto(self, url, status=200):
@@ -247,16 +251,18 @@ def test_a_violation_is_seen_by_the_browser_and_reported_to_the_project(browser,
     try:
         browser_session.goto(live_site.url("__test__/violation/"))
         assert browser_session.page.title() == "violation"  # the inline script did not run
+        assert browser_session.page.text_content("#sink") == "untouched"  # the innerHTML write threw
+        expected = {"script-src-elem", "style-src-attr", "require-trusted-types-for"}
         seen = {event.get("directive") for event in browser_session.violations}
-        assert {"script-src-elem", "style-src-attr"} <= seen
+        assert expected <= seen
         deadline = time.monotonic() + 20
         reported = set()
-        while time.monotonic() < deadline and not {"script-src-elem", "style-src-attr"} <= reported:
+        while time.monotonic() < deadline and not expected <= reported:
             time.sleep(0.2)
             for event in live_site.security_events():
                 if event["event"] == "csp.violation" and "__test__/violation/" in event["details"]["document"]:
                     reported.add(event["details"]["directive"])
-        assert {"script-src-elem", "style-src-attr"} <= reported, live_site.log_text()[-3000:]
+        assert expected <= reported, live_site.log_text()[-3000:]
     finally:
         browser_session.close()
 

@@ -140,6 +140,23 @@ def test_every_page_carries_every_security_header(every_page):
     assert {label: found for label, found in problems.items() if found} == {}
 
 
+TRUSTED_TYPES = ("require-trusted-types-for", "trusted-types")
+
+
+@pytest.mark.urls("tests.error_urls")
+@pytest.mark.django_db
+def test_trusted_types_are_required_on_every_page_but_the_admin(every_page):
+    admin = reverse("admin:index")
+    seen = {}
+    for label, response in every_page:
+        policy = parse_csp(response.headers["Content-Security-Policy"])
+        in_admin = response.wsgi_request.path.startswith(admin)
+        seen[label] = (in_admin, {name: policy[name] for name in TRUSTED_TYPES if name in policy})
+    required = {"require-trusted-types-for": ["'script'"], "trusted-types": ["'none'"]}
+    assert {label: found for label, (in_admin, found) in seen.items() if found != ({} if in_admin else required)} == {}
+    assert seen["admin:index (signed in)"][0]  # the exemption was looked at, not just absent from the pages
+
+
 def test_permissions_policy_denies_powerful_features():
     for feature in ("camera", "microphone", "geolocation", "payment", "usb", "clipboard-read"):
         assert settings.PERMISSIONS_POLICY[feature] == []

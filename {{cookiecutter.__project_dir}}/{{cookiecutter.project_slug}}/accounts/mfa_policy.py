@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.utils import is_mfa_enabled
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
@@ -68,6 +69,10 @@ class VerifiedAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return super().has_permission(request) and session_passed_mfa(request)
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin view, with the admin's CSP exception (security.py, CSP_ADMIN_REPLACE)."""
+        return csp_replace(settings.CSP_ADMIN_REPLACE)(super().admin_view(view, cacheable))
 
     def login(self, request, extra_context=None):
         if request.user.is_authenticated:

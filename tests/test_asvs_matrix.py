@@ -1,0 +1,136 @@
+"""The ASVS matrix each bake ships (docs/asvs.md): complete, well formed, and honest about what is open.
+
+tests/asvs-5.0-levels-1-2.csv lists OWASP ASVS 5.0's Level 1 and 2 requirements of the chapters the
+matrix covers, taken from the standard's own CSV (github.com/OWASP/ASVS, 5.0/docs_en).
+"""
+
+import ast
+import csv
+import re
+
+import pytest
+from conftest import ROOT
+
+ROW = re.compile(r"^\| (V[\d.]+) \| (\d) \| ([^|]+) \| (MET|N/A|OPEN) \| (.*) \|$", re.MULTILINE)
+TEMPLATE_TEST = re.compile(r"template: `tests/(test_\w+\.py)::(test_\w+)`")
+ANY_TEST = re.compile(r"`tests/(test_\w+\.py)::(test_\w+)`")
+# Applicable requirements not yet proven in a default bake. Closing one means removing it here; a row
+# that reopens, or a new gap, fails the test as well. Done when this set is empty.
+OPEN_IN_DEFAULT_BAKE = {
+    "V1.1.1",
+    "V1.2.1",
+    "V1.2.3",
+    "V1.3.11",
+    "V2.1.1",
+    "V2.1.3",
+    "V2.3.3",
+    "V2.4.1",
+    "V3.3.4",
+    "V3.4.1",
+    "V3.4.4",
+    "V3.4.6",
+    "V3.5.3",
+    "V4.1.1",
+    "V4.1.2",
+    "V4.1.3",
+    "V4.2.1",
+    "V6.1.3",
+    "V6.2.5",
+    "V6.2.6",
+    "V6.2.7",
+    "V6.2.8",
+    "V6.2.9",
+    "V6.2.10",
+    "V6.3.4",
+    "V6.4.1",
+    "V6.4.2",
+    "V6.4.4",
+    "V6.5.2",
+    "V6.5.3",
+    "V6.5.4",
+    "V6.5.5",
+    "V7.1.2",
+    "V7.2.3",
+    "V7.2.4",
+    "V7.4.2",
+    "V7.4.4",
+    "V7.4.5",
+    "V7.5.1",
+    "V8.1.2",
+    "V8.2.3",
+    "V11.1.1",
+    "V11.1.2",
+    "V11.2.2",
+    "V11.2.3",
+    "V11.3.2",
+    "V11.4.1",
+    "V11.4.3",
+    "V11.5.1",
+    "V11.6.1",
+    "V12.1.1",
+    "V12.1.2",
+    "V12.2.2",
+    "V12.3.1",
+    "V12.3.2",
+    "V12.3.3",
+    "V12.3.4",
+    "V13.1.1",
+    "V13.2.1",
+    "V13.2.2",
+    "V13.2.3",
+    "V13.2.4",
+    "V13.2.5",
+    "V13.3.1",
+    "V13.3.2",
+    "V13.4.1",
+    "V13.4.3",
+    "V16.1.1",
+    "V16.2.2",
+    "V16.2.3",
+    "V16.2.5",
+    "V16.3.3",
+    "V16.3.4",
+    "V16.4.1",
+    "V16.4.2",
+    "V16.4.3",
+    "V16.5.1",
+    "V16.5.2",
+    "V16.5.3",
+}
+
+
+def requirements():
+    with (ROOT / "tests" / "asvs-5.0-levels-1-2.csv").open() as listed:
+        return [(row["req_id"], row["level"]) for row in csv.DictReader(listed)]
+
+
+def matrix(project):
+    return [match.groups() for match in ROW.finditer((project / "docs" / "asvs.md").read_text())]
+
+
+def template_tests():
+    return {
+        (path.name, node.name)
+        for path in (ROOT / "tests").glob("test_*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.FunctionDef)
+    }
+
+
+@pytest.mark.parametrize(("option_set", "also_open"), [("defaults", set()), ("alternatives", {"V6.3.3"})])
+def test_the_matrix_has_every_requirement_once_and_names_real_proofs(baked, option_set, also_open):
+    rows = matrix(baked(option_set))
+    assert [(rid, level) for rid, level, *_ in rows] == requirements()
+    exists = template_tests()
+    problems = []
+    for rid, _, _, status, cell in rows:
+        proofs = ANY_TEST.findall(cell)
+        if status == "MET" and not proofs:
+            problems.append(f"{rid}: MET without a named test")
+        if status != "MET" and len(cell.strip()) < 20:
+            problems.append(f"{rid}: {status} without a reason")
+        missing = [f"{f}::{n}" for f, n in TEMPLATE_TEST.findall(cell) if (f, n) not in exists]
+        problems += [f"{rid}: no {name} in the template" for name in missing]
+    assert problems == []
+    still_open = {rid for rid, _, _, status, _ in rows if status == "OPEN"}
+    assert still_open == OPEN_IN_DEFAULT_BAKE | also_open
