@@ -1,6 +1,8 @@
 """The custom user model and the authentication views."""
 
 import gzip
+import re
+import string
 
 import pytest
 from conftest import HttpsClient, member, signed_in, verified
@@ -88,6 +90,51 @@ def test_the_most_common_passwords_long_enough_to_be_allowed_are_refused():
     # Typed in any case: 8th, 2nd, 3rd and 14th of the list.
     assert all(too_common(entry) for entry in ["QWERTY123456", "1Qaz2Wsx3Edc", "Q1w2e3r4t5y6", "LeaveMeAlone"])
     assert not too_common("kT9#vQ2!mZ4x")
+
+
+PASSWORD_INPUT = re.compile(r"<input\b[^>]*\bname=\"(?:password\d?|oldpassword)\"[^>]*>")
+
+
+@pytest.mark.django_db
+def test_every_password_field_is_masked(client, user, password):
+    pages = [reverse("account_login"), reverse("account_signup")]
+    found = [field for page in pages for field in PASSWORD_INPUT.findall(client.get(page).content.decode())]
+    verified(client, user)
+    for page in (reverse("account_change_password"), reverse("account_reauthenticate")):
+        found += PASSWORD_INPUT.findall(client.get(page).content.decode())
+    # Login 1, sign-up 2 (none when sign-up is closed), change 3 (old, new, again), re-authentication 1.
+    assert len(found) == (7 if security.SIGNUP_OPEN else 5)
+    assert all('type="password"' in field for field in found)
+
+
+@pytest.mark.django_db
+def test_the_password_is_checked_exactly_as_typed(user, password):
+    assert authenticate_from(user.email, password) == user
+    for changed in (password.upper(), password + " ", " " + password, password[:-1], password[:64]):
+        if changed != password:
+            assert authenticate_from(user.email, changed) is None, repr(changed)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("length", [64, 128])
+def test_long_passwords_are_accepted_whole(length):
+    long_password = ("kT9#vQ2!mZ4x" * 11)[:length]
+    validate_password(long_password)  # no upper limit below 128 characters
+    user = User.objects.create_user(email="long@example.com", password=long_password)
+    assert authenticate_from(user.email, long_password) == user
+    assert authenticate_from(user.email, long_password[:-1]) is None  # nothing is cut off
+
+
+@pytest.mark.django_db
+def test_session_ids_are_long_random_and_never_repeat(user):
+    keys = []
+    for _ in range(20):
+        client = HttpsClient()
+        client.force_login(user)
+        keys.append(client.cookies["__Host-sessionid"].value)
+    alphabet = set(string.ascii_lowercase + string.digits)
+    assert all(len(key) == 32 and set(key) <= alphabet for key in keys)  # 32 of 36 symbols: 165 bits
+    assert len(set(keys)) == len(keys)
 
 
 @pytest.mark.django_db
