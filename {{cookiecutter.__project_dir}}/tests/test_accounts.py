@@ -110,9 +110,8 @@ def test_every_password_field_is_masked(client, user, password):
 @pytest.mark.django_db
 def test_the_password_is_checked_exactly_as_typed(user, password):
     assert authenticate_from(user.email, password) == user
-    for changed in (password.upper(), password + " ", " " + password, password[:-1], password[:64]):
-        if changed != password:
-            assert authenticate_from(user.email, changed) is None, repr(changed)
+    for changed in (password.upper(), password + " ", " " + password, password[:-1]):
+        assert authenticate_from(user.email, changed) is None, repr(changed)
 
 
 @pytest.mark.django_db
