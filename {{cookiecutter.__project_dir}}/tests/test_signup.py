@@ -8,6 +8,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from conftest import HttpsClient, allowed, reauthenticated, verified
 from django.conf import settings
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import override_settings
 from django.urls import reverse
 
@@ -83,6 +84,24 @@ def test_signing_up_with_a_known_address_looks_the_same_and_tells_the_owner(user
     assert [mail.to for mail in mailoutbox] == [["stranger@example.com"], [user.email]]
     assert not CODE.search(mailoutbox[1].body)  # the owner is told, and given no code to enter
     assert "/accounts/password/reset/" in mailoutbox[1].body
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The test hasher, counting the passwords it hashes."""
+
+    hashed = []
+
+    def encode(self, password, salt):
+        self.hashed.append(password)
+        return super().encode(password, salt)
+
+
+def test_a_known_address_costs_the_same_password_hash_as_a_new_one(settings, user, password):
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    for n, email in enumerate(["stranger@example.com", user.email]):
+        CountingHasher.hashed.clear()
+        assert sign_up(HttpsClient(), email, password, REMOTE_ADDR=f"192.0.2.{n + 1}").status_code == 302
+        assert CountingHasher.hashed == [password], email
 
 
 def test_sign_up_is_rate_limited_per_client(password):

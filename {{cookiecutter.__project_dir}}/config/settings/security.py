@@ -198,7 +198,10 @@ PWNED_PASSWORDS_TIMEOUT = 2  # seconds a sign-up, change or reset waits for it a
 # would start a new count. One site (domain and name synced from settings on migrate, accounts/signals.py).
 SITE_ID = 1
 ACCOUNT_ADAPTER = "{{ cookiecutter.project_slug }}.accounts.adapters.AccountAdapter"  # proxy-aware client address
-ACCOUNT_FORMS = {"reset_password": "{{ cookiecutter.project_slug }}.accounts.forms.RecordedResetPasswordForm"}  # audit trail
+ACCOUNT_FORMS = {
+    "reset_password": "{{ cookiecutter.project_slug }}.accounts.forms.RecordedResetPasswordForm",  # audit trail
+    "signup": "{{ cookiecutter.project_slug }}.accounts.forms.EqualWorkSignupForm",  # no enumeration by timing
+}
 ACCOUNT_LOGIN_METHODS = {"email"}  # one identifier, compared case-insensitively: no username to enumerate
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None  # accounts.User has no username
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -211,8 +214,8 @@ ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3  # then the code is void and
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 15 * 60  # seconds a code stays valid
 ACCOUNT_UNIQUE_EMAIL = True  # one account per address
 ACCOUNT_PREVENT_ENUMERATION = "strict"  # signing up or resetting with a known address looks like an unknown one
-# ... and takes as long: sign-up and reset answer no sooner than this after the POST arrived (a new
-# account costs a password hash, ~0.1 s; a known address costs none). Above the slowest of the two.
+# ... and takes as long: sign-up and reset answer no sooner than this after the POST arrived. Both
+# sign-up paths hash the password (EqualWorkSignupForm), so the floor pads two equal costs.
 ACCOUNT_ANSWER_FLOOR = 0.4  # seconds
 ACCOUNT_CHANGE_EMAIL = True  # one address per account: a change is verified before it replaces the old one
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # the owner hears of password, email and factor changes (takeover alarm)
