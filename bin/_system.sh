@@ -7,6 +7,7 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v nginx >/dev/null || missing+=(nginx)
 command -v systemd-analyze >/dev/null || missing+=(systemd)
+[ -x /lib/systemd/systemd-journal-upload ] || missing+=(systemd-journal-remote)  # log shipping, both ends
 [ -x /usr/lib/postgresql/15/bin/initdb ] || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)

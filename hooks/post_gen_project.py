@@ -30,7 +30,7 @@ ANSWERS = {
 # Every file that belongs to one option value. A bake keeps the files of the values it chose and
 # removes the others; tests check that each listed path exists in the template.
 OPTION_FILES = {
-    ("database", "postgresql"): ["requirements/postgresql.txt"],
+    ("database", "postgresql"): ["requirements/postgresql.txt", "deploy/postgresql"],
     ("use_docker", "yes"): ["Dockerfile", "compose.yaml", ".dockerignore"],
     ("ci", "github"): [".github"],
 }
@@ -71,6 +71,12 @@ def environment(answers):
             "Signs sessions, password-reset links and CSRF tokens. At least 50 random characters.",
         ),
         (
+            "DJANGO_SECRET_KEY_FALLBACKS",
+            "",
+            False,
+            "Earlier DJANGO_SECRET_KEYs, comma-separated, while a new one takes over (docs/keys.md). Usually empty.",
+        ),
+        (
             "DJANGO_ADMIN_URL",
             f"admin-{secrets.token_hex(8)}/",
             True,
@@ -82,6 +88,12 @@ def environment(answers):
             True,
             "Encrypts two-factor secrets (TOTP, recovery codes) at rest: 32 random bytes, URL-safe base64. Losing"
             " it disables every authenticator app.",
+        ),
+        (
+            "DJANGO_MFA_KEY_FALLBACKS",
+            "",
+            False,
+            "Earlier DJANGO_MFA_KEYs, comma-separated, until manage.py rotate_mfa_key has run (docs/keys.md).",
         ),
         (
             "DJANGO_ALLOWED_HOSTS",
@@ -110,19 +122,40 @@ def environment(answers):
         ),
     ]
     if answers["database"] == "postgresql":
-        password = new_secret(24)
+        # Two roles (deploy/postgresql/roles.sql): the site's may only read and write rows; the owner's,
+        # which migrations use, changes the schema. Each has its own password.
+        superuser, owner, app = new_secret(24), new_secret(24), new_secret(24)
         rows += [
             (
                 "POSTGRES_PASSWORD",
-                password,
+                superuser,
                 True,
-                "Password of the PostgreSQL role; must match the one in DATABASE_URL.",
+                "Password of the PostgreSQL superuser in compose's db container; the site never uses it.",
+            ),
+            (
+                "POSTGRES_OWNER_PASSWORD",
+                owner,
+                True,
+                "Password of the schema owner role (deploy/postgresql/roles.sql); must match DATABASE_MIGRATE_URL.",
+            ),
+            (
+                "POSTGRES_APP_PASSWORD",
+                app,
+                True,
+                "Password of the site's role (deploy/postgresql/roles.sql); must match DATABASE_URL.",
             ),
             (
                 "DATABASE_URL",
-                f"postgres://{slug}:{password}@127.0.0.1:5432/{slug}",
+                f"postgres://{slug}_app:{app}@127.0.0.1:5432/{slug}",
                 True,
-                "PostgreSQL connection URL: postgres://USER:PASSWORD@HOST:PORT/NAME.",
+                "The site's connection, as a role that reads and writes rows: postgres://USER:PASSWORD@HOST:PORT/NAME.",
+            ),
+            (
+                "DATABASE_MIGRATE_URL",
+                f"postgres://{slug}_owner:{owner}@127.0.0.1:5432/{slug}",
+                True,
+                "Only `manage.py migrate` connects with it, as the schema owner. Keep it out of the service's"
+                " environment.",
             ),
         ]
     else:

@@ -232,13 +232,11 @@ class LiveSite:
         return ssl.create_default_context(cafile=str(self.cert))
 
     def totp_code(self):
-        """A code from the superuser's app. Each time step is accepted once (no replays), and the site
-        accepts the steps next to the current one, so successive logins walk forward through them."""
+        """A code from the superuser's app. The site accepts a code once, and only during its own
+        30-second step, so each login waits for a step not used yet with 10 seconds left to submit."""
         import pyotp
 
-        now = int(time.time()) // 30
-        step = max(getattr(self, "_last_step", -1) + 1, now - 1)
-        while step > int(time.time()) // 30 + 1:
+        while (step := int(time.time()) // 30) <= getattr(self, "_last_step", -1) or time.time() % 30 > 20:
             time.sleep(1)
         self._last_step = step
         return pyotp.TOTP(TOTP_SECRET).at(step * 30)

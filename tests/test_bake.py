@@ -13,6 +13,7 @@ from conftest import OPTION_SETS, ROOT, bake, load_hook, read_env
 from cookiecutter.exceptions import FailedHookException
 
 SECRET_KEYS = {"DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_MFA_KEY"}
+POSTGRES_PASSWORDS = ("POSTGRES_PASSWORD", "POSTGRES_OWNER_PASSWORD", "POSTGRES_APP_PASSWORD")
 
 
 def project_files(project):
@@ -85,13 +86,14 @@ def test_env_file_is_private_and_complete(baked, option_set):
     assert env["DJANGO_ALLOWED_HOSTS"] == "example.com"
     if OPTION_SETS[option_set].get("database") == "postgresql":
         assert env["DATABASE_URL"].startswith("postgres://")
-        assert env["POSTGRES_PASSWORD"] in env["DATABASE_URL"]
+        assert f":{env['POSTGRES_APP_PASSWORD']}@" in env["DATABASE_URL"]
+        assert f":{env['POSTGRES_OWNER_PASSWORD']}@" in env["DATABASE_MIGRATE_URL"]
     else:
         assert env["DATABASE_URL"] == "sqlite:///db.sqlite3"
     example = read_env(project / ".env.example")
     assert list(example) == list(env)
     for name, value in env.items():
-        if name in SECRET_KEYS or name in {"POSTGRES_PASSWORD", "DATABASE_URL"} and "postgres" in value:
+        if name in SECRET_KEYS | set(POSTGRES_PASSWORDS) or name.startswith("DATABASE_") and "postgres" in value:
             assert example[name] == "", name
     assert ".env" in (project / ".gitignore").read_text().splitlines()
 
@@ -100,11 +102,11 @@ def test_two_bakes_share_no_secret(tmp_path, capfd):
     first = read_env(bake(tmp_path / "a", database="postgresql") / ".env")
     second = read_env(bake(tmp_path / "b", database="postgresql") / ".env")
     output = capfd.readouterr()
-    for name in ("DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_MFA_KEY", "POSTGRES_PASSWORD", "DATABASE_URL"):
+    for name in ("DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_MFA_KEY", *POSTGRES_PASSWORDS, "DATABASE_URL"):
         assert first[name] != second[name], name
     # The hooks' output (next steps) never shows a secret.
     for env in (first, second):
-        for name in ("DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_MFA_KEY", "POSTGRES_PASSWORD"):
+        for name in ("DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_MFA_KEY", *POSTGRES_PASSWORDS):
             assert env[name] not in output.out + output.err, name
     assert "Next steps" in output.out
 
@@ -116,7 +118,7 @@ def test_answers_are_kept_for_template_updates_without_secrets(baked, option_set
     assert answers["project_slug"] == project.name
     assert {key: answers[key] for key in OPTION_SETS[option_set]} == OPTION_SETS[option_set]
     env = read_env(project / ".env")
-    secrets = [env[name] for name in (*SECRET_KEYS, "POSTGRES_PASSWORD") if name in env]
+    secrets = [env[name] for name in (*SECRET_KEYS, *POSTGRES_PASSWORDS) if name in env]
     assert not [value for value in secrets if value in json.dumps(answers)]
 
 

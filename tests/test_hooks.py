@@ -1,6 +1,11 @@
 """Tier 1: the hooks' logic, imported and called directly."""
 
+import base64
 import json
+import math
+import random
+import re
+import string
 import sys
 
 import pytest
@@ -68,11 +73,15 @@ def test_option_table_names_real_choices(post):
 @pytest.mark.parametrize(
     ("overrides", "removed", "kept"),
     [
-        ({}, {"requirements/postgresql.txt", "Dockerfile", "compose.yaml", ".dockerignore"}, {".github"}),
+        (
+            {},
+            {"requirements/postgresql.txt", "deploy/postgresql", "Dockerfile", "compose.yaml", ".dockerignore"},
+            {".github"},
+        ),
         (
             {"database": "postgresql", "use_docker": "yes", "ci": "none"},
             {".github"},
-            {"requirements/postgresql.txt", "Dockerfile"},
+            {"requirements/postgresql.txt", "deploy/postgresql", "Dockerfile"},
         ),
     ],
 )
@@ -83,11 +92,44 @@ def test_paths_to_remove_follow_the_answers(overrides, removed, kept):
     assert not kept & paths
 
 
-def test_env_rows_for_postgresql_share_one_generated_password():
+def test_env_rows_for_postgresql_give_each_role_its_own_generated_password():
     hook = load_hook("post_gen_project", database="postgresql")
     rows = {name: value for name, value, _, _ in hook.environment(hook.ANSWERS)}
-    assert len(rows["POSTGRES_PASSWORD"]) >= 32
-    assert f":{rows['POSTGRES_PASSWORD']}@" in rows["DATABASE_URL"]
+    passwords = [rows[name] for name in ("POSTGRES_PASSWORD", "POSTGRES_OWNER_PASSWORD", "POSTGRES_APP_PASSWORD")]
+    assert len(set(passwords)) == 3
+    assert all(len(password) >= 32 for password in passwords)
+    # The site connects as the role that only reads and writes rows; migrate as the schema owner.
+    slug = hook.ANSWERS["project_slug"]
+    assert rows["DATABASE_URL"] == f"postgres://{slug}_app:{rows['POSTGRES_APP_PASSWORD']}@127.0.0.1:5432/{slug}"
+    owner = f"postgres://{slug}_owner:{rows['POSTGRES_OWNER_PASSWORD']}@127.0.0.1:5432/{slug}"
+    assert rows["DATABASE_MIGRATE_URL"] == owner
+
+
+URLSAFE = set(string.ascii_letters + string.digits + "-_")
+
+
+def test_every_generated_secret_is_drawn_from_the_csprng_with_enough_bits():
+    hook = load_hook("post_gen_project", database="postgresql")
+    draws = []
+    for _ in range(2):
+        random.seed(7)  # Python's non-cryptographic generator, reset: secrets drawn from it would repeat
+        draws.append({name: value for name, value, is_secret, _ in hook.environment(hook.ANSWERS) if is_secret})
+    first, second = draws
+    # Each secret is checked below (the URLs carry the role passwords): a new one must be added here.
+    passwords = ("POSTGRES_PASSWORD", "POSTGRES_OWNER_PASSWORD", "POSTGRES_APP_PASSWORD")
+    checked = {
+        *("DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_MFA_KEY"),
+        *passwords,
+        *("DATABASE_URL", "DATABASE_MIGRATE_URL"),
+    }
+    assert set(first) == checked
+    assert [name for name in first if first[name] == second[name]] == []
+    for name in ("DJANGO_SECRET_KEY", *passwords):
+        assert set(first[name]) <= URLSAFE
+        assert len(first[name]) * math.log2(len(URLSAFE)) >= 128, name
+    assert len(base64.urlsafe_b64decode(first["DJANGO_MFA_KEY"])) * 8 == 256  # an AES-256 key
+    admin_path = re.fullmatch(r"admin-([0-9a-f]+)/", first["DJANGO_ADMIN_URL"]).group(1)
+    assert len(admin_path) * 4 >= 64  # not a key: only keeps scanners from finding the admin
 
 
 def env_keys(text):

@@ -17,6 +17,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Fragments that mark a value copied from documentation rather than generated.
 PLACEHOLDER_MARKERS = ("changeme", "change-me", "change_me", "replace-me", "placeholder", "django-insecure")
+# Passwords that installers, images and tutorials ship with: the first ones an attacker tries.
+VENDOR_DEFAULT_PASSWORDS = {"postgres", "password", "admin", "root", "secret", "pass", "123456", "12345678"}
 SUPPORTED_DATABASES = ("sqlite", "postgres", "postgresql")
 SMTP_SCHEMES = ("smtp", "smtps", "smtp+tls", "smtp+ssl")
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -29,17 +31,39 @@ def load_dotenv(path=BASE_DIR / ".env"):
         environ.Env.read_env(path, overwrite=False)
 
 
+def lookup(name):
+    """A variable from the environment, else from the file of that name in $CREDENTIALS_DIRECTORY, where
+    systemd puts the unit's LoadCredential=/LoadCredentialEncrypted= secrets (deploy/systemd): a secret
+    given that way is readable only by the service and stays out of its environment, which child
+    processes inherit and error reports copy."""
+    if name in os.environ:
+        return os.environ[name].strip()
+    directory = os.environ.get("CREDENTIALS_DIRECTORY")
+    if directory and (Path(directory) / name).is_file():
+        return (Path(directory) / name).read_text().strip()
+    return ""
+
+
 def required(name):
-    value = os.environ.get(name, "").strip()
+    value = lookup(name)
     if not value:
         raise ImproperlyConfigured(f"{name} is not set: add it to the environment or to .env (see .env.example).")
+    return not_placeholder(name, value)
+
+
+def not_placeholder(name, value):
     if any(marker in value.lower() for marker in PLACEHOLDER_MARKERS):
         raise ImproperlyConfigured(f"{name} still holds a placeholder: replace it with a real value.")
     return value
 
 
-def secret_key(name="DJANGO_SECRET_KEY"):
-    value = required(name)
+def listed(name):
+    """The comma-separated entries of a variable (empty or unset: none)."""
+    return [entry.strip() for entry in lookup(name).split(",") if entry.strip()]
+
+
+def secret_key(name="DJANGO_SECRET_KEY", value=None):
+    value = required(name) if value is None else not_placeholder(name, value)
     if len(value) < 50 or len(set(value)) < 5:
         raise ImproperlyConfigured(
             f"{name} must be at least 50 random characters; generate one with: "
@@ -55,9 +79,15 @@ def allowed_hosts(name="DJANGO_ALLOWED_HOSTS"):
     return hosts
 
 
-def fernet_key(name):
-    """A Fernet key: 32 random bytes, URL-safe base64 (44 characters)."""
-    value = required(name)
+def secret_key_fallbacks(name="DJANGO_SECRET_KEY_FALLBACKS"):
+    """Earlier secret keys, each checked as DJANGO_SECRET_KEY: what they signed (sessions, reset links)
+    stays valid while a new DJANGO_SECRET_KEY takes over (docs/keys.md)."""
+    return [secret_key(name, value) for value in listed(name)]
+
+
+def fernet_key(name, value=None):
+    """32 random bytes, URL-safe base64 (44 characters): the MFA key (AES-256-GCM; Fernet for older values)."""
+    value = required(name) if value is None else not_placeholder(name, value)
     try:
         raw = base64.urlsafe_b64decode(value.encode("ascii"))
     except (ValueError, UnicodeEncodeError):
@@ -68,6 +98,11 @@ def fernet_key(name):
             'python -c "import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())"'
         )
     return value
+
+
+def fernet_key_fallbacks(name):
+    """Earlier MFA keys, each checked as the MFA key: read while rotate_mfa_key rewrites what they sealed."""
+    return [fernet_key(name, value) for value in listed(name)]
 
 
 def admin_url(name="DJANGO_ADMIN_URL"):
@@ -93,7 +128,12 @@ def email(name="EMAIL_URL"):
     scheme = value.partition("://")[0]
     if scheme not in SMTP_SCHEMES:
         raise ImproperlyConfigured(f"{name} must start with one of {', '.join(s + '://' for s in SMTP_SCHEMES)}.")
-    return environ.Env.email_url_config(value)
+    config = environ.Env.email_url_config(value)
+    cafile = config.pop("OPTIONS", {}).get("SSL_CAFILE")
+    if cafile:  # ?ssl_cafile=PATH: the relay's private CA, trusted alone
+        config["EMAIL_BACKEND"] = "{{ cookiecutter.project_slug }}.security.mail.PrivateCaEmailBackend"
+        config["EMAIL_SSL_CAFILE"] = cafile
+    return config
 
 
 def networks(name):
@@ -115,6 +155,8 @@ def database_password(name="DATABASE_URL"):
     password = config.get("PASSWORD") or ""
     if not password or any(marker in password.lower() for marker in PLACEHOLDER_MARKERS):
         raise ImproperlyConfigured(f"{name} must carry the database password (postgres://USER:PASSWORD@HOST/NAME).")
+    if password.lower() in VENDOR_DEFAULT_PASSWORDS or password == config.get("USER"):
+        raise ImproperlyConfigured(f"{name} carries a well-known default password: set a generated one.")
     return password
 
 
@@ -133,7 +175,7 @@ def flag(name, default=False):
 
 def database(name="DATABASE_URL", default="sqlite:///db.sqlite3"):
     """Parse a database URL; a relative SQLite path is taken relative to the project, not the cwd."""
-    url = os.environ.get(name, "").strip() or default
+    url = lookup(name) or default
     scheme = url.partition("://")[0]
     if scheme not in SUPPORTED_DATABASES:
         raise ImproperlyConfigured(
@@ -158,6 +200,15 @@ def database(name="DATABASE_URL", default="sqlite:///db.sqlite3"):
     return config
 
 
+def databases():
+    """The site's connection (DATABASE_URL) and, when DATABASE_MIGRATE_URL is set, the schema owner's as
+    "owner", which only `migrate` uses: the site's own role can read and write rows but change no table."""
+    found = {"default": database()}
+    if lookup("DATABASE_MIGRATE_URL"):
+        found["owner"] = database("DATABASE_MIGRATE_URL")
+    return found
+
+
 PLAINTEXT_OPT_OUT = "DJANGO_PLAINTEXT_ON_PRIVATE_NETWORK"  # yes: plain connections to other hosts accepted
 
 
@@ -171,31 +222,39 @@ def on_this_machine(host):
         return False
 
 
-def services_use_tls(names=("REDIS_URL", "EMAIL_URL", "DATABASE_URL")):
-    """Production: Redis, the mail relay and PostgreSQL on another host are reached over TLS only, or
-    the boot is refused naming the variable: session data, reset mails and every query would
-    otherwise cross the network readable by anyone on the path. DJANGO_PLAINTEXT_ON_PRIVATE_NETWORK=yes
-    accepts plain connections on a network you trust."""
+def services_use_tls(names=("REDIS_URL", "EMAIL_URL", "DATABASE_URL", "DATABASE_MIGRATE_URL")):
+    """Production: Redis, the mail relay and PostgreSQL on another host are reached over TLS that
+    verifies the server's certificate and name, or the boot is refused naming the variable: session
+    data, reset mails and every query would otherwise cross the network readable, or be handed to
+    whoever answers in the server's place. A private CA is trusted alone with ?sslrootcert=PATH
+    (PostgreSQL) or ?ssl_cafile=PATH (mail), and beside the system's CAs with ?ssl_ca_certs=PATH
+    (Redis: redis-py has no option to leave them out). DJANGO_PLAINTEXT_ON_PRIVATE_NETWORK=yes accepts
+    plain connections on a network you trust."""
     if flag(PLAINTEXT_OPT_OUT):
         return
     for name in names:
-        url = os.environ.get(name, "").strip()
+        url = lookup(name)
         if not url or "://" not in url:
             continue
         parts = urllib.parse.urlsplit(url)
         if on_this_machine(parts.hostname or ""):
             continue
-        query = urllib.parse.parse_qs(parts.query)
-        encrypted = {
-            "rediss": True,
-            "smtps": True,
+        query = {key: values[-1] for key, values in urllib.parse.parse_qs(parts.query).items()}
+        verified = {
+            # redis-py verifies by default; these two parameters would switch it off.
+            "rediss": query.get("ssl_cert_reqs", "required") == "required"
+            and query.get("ssl_check_hostname", "true").lower() in TRUE_WORDS,
+            "smtps": True,  # Django's SMTP backend verifies the certificate and the host name
             "smtp+ssl": True,
             "smtp+tls": True,  # STARTTLS, required (EMAIL_USE_TLS)
-            "postgres": query.get("sslmode", [""])[-1] in ("require", "verify-ca", "verify-full"),
-            "postgresql": query.get("sslmode", [""])[-1] in ("require", "verify-ca", "verify-full"),
+            # libpq's "require" encrypts but accepts any certificate: an impostor would do.
+            "postgres": query.get("sslmode") in ("verify-ca", "verify-full"),
+            "postgresql": query.get("sslmode") in ("verify-ca", "verify-full"),
         }.get(parts.scheme, False)
-        if not encrypted:
+        if not verified:
             raise ImproperlyConfigured(
-                f"{name} reaches {parts.hostname} without TLS: use rediss://, smtp+tls:// or smtps://, or"
-                f" ?sslmode=verify-full for PostgreSQL (or set {PLAINTEXT_OPT_OUT}=yes on a private network)."
+                f"{name} reaches {parts.hostname} without TLS, or with TLS that does not verify the server's"
+                " certificate: use rediss:// (checks left on), smtp+tls:// or smtps://, or ?sslmode=verify-full"
+                " for PostgreSQL"
+                f" (or set {PLAINTEXT_OPT_OUT}=yes on a private network)."
             )

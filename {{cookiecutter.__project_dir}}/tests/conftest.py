@@ -1,3 +1,4 @@
+import datetime
 import logging
 import re
 import secrets
@@ -7,14 +8,42 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from django.core.cache import cache
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from config.settings import security
 from {{ cookiecutter.project_slug }}.accounts.mfa_policy import ENROLLED_SESSION_KEY
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.security.log_format import JsonLineFormatter
+
+SKIPPED_NAMESPACES = {"admin"}  # Django's admin, covered by Django's own tests
+
+
+def project_patterns(resolver=None, prefix="", namespace=""):
+    """(url name, full route, view) for every pattern outside SKIPPED_NAMESPACES."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if entry.namespace not in SKIPPED_NAMESPACES:
+                yield from project_patterns(entry, route, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield namespace + entry.name, route, entry.callback
+
+
+def sample_arguments(route, document):
+    # pk: a document, a session or a passkey; key and uidb36: a verification or reset link's parts
+    values = {"pk": document.pk, "key": "sample-key", "uidb36": "1"}
+    names = re.findall(r"<(?:\w+:)?(\w+)>", route)
+    missing = [name for name in names if name not in values]
+    assert not missing, f"no sample value for {missing} in {route}: add one to sample_arguments"
+    return {name: values[name] for name in names}
 
 
 class HttpsClient(Client):
@@ -29,6 +58,12 @@ class HttpsClient(Client):
 def fresh_cache():
     """Every test starts with empty rate-limit counters (the local-memory cache outlives a test)."""
     cache.clear()
+
+
+@pytest.fixture
+def open_signup(settings):
+    """Sign-up open, whatever this project's `signup` answer (the closed mode has its own test)."""
+    settings.SIGNUP_OPEN = True
 
 
 @pytest.fixture
@@ -170,3 +205,28 @@ def member(email, password=None, **extra_fields):
 @pytest.fixture
 def user(db, password):
     return member("ann@example.com", password)
+
+
+def self_signed_ca(directory):
+    """A self-signed certificate for localhost: a CA and the server's certificate at once, named after
+    its directory so that no two CAs share a name."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, directory.name)])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    (directory / "ca.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (directory / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return directory

@@ -4,11 +4,12 @@ from django.core.exceptions import PermissionDenied
 from django.urls import path
 from django_ratelimit.exceptions import Ratelimited
 
+from config.urls import handler400, handler403, handler429  # noqa: F401  (Django reads them from the URLconf)
 from config.urls import urlpatterns as project_urlpatterns
 
 
 def forbidden(request):
-    raise PermissionDenied
+    raise PermissionDenied("a refusal, on purpose")
 
 
 def throttled(request):

@@ -70,7 +70,7 @@ def test_passwords_made_of_the_sites_own_words_are_refused(word):
 def test_passwords_need_twelve_characters():
     with pytest.raises(ValidationError, match="at least 12 characters"):
         validate_password("kT9#vQ2!mZ4")  # 11 characters
-    validate_password("kT9#vQ2!mZ4x")  # 12 characters, not common, not numeric
+    validate_password("kT9#vQ2!mZ4x")  # 12 characters, not common
 
 
 def too_common(candidate):

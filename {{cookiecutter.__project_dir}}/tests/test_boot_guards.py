@@ -77,6 +77,9 @@ def test_proxy_header_is_trusted_only_when_declared(monkeypatch):
         ("REDIS_URL", "localhost:6379", "REDIS_URL must start with redis://"),
         ("DATABASE_URL", "postgres://app@db.internal:5432/app", "DATABASE_URL must carry the database password"),
         ("DATABASE_URL", "postgres://app:CHANGE-ME@db.internal/app", "DATABASE_URL must carry the database password"),
+        ("DATABASE_URL", "postgres://postgres:postgres@db.internal/app", "DATABASE_URL carries a well-known default"),
+        ("DATABASE_URL", "postgres://app:Password@db.internal/app", "DATABASE_URL carries a well-known default"),
+        ("DATABASE_URL", "postgres://app:app@db.internal/app", "DATABASE_URL carries a well-known default"),
         ("DATABASE_URL", "mysql://app:pw@db.internal/app", "DATABASE_URL must start with one of"),
         ("DJANGO_MFA_KEY", None, "DJANGO_MFA_KEY is not set"),
         ("DJANGO_MFA_KEY", "c2hvcnQ=", "DJANGO_MFA_KEY must be 32 random bytes"),
@@ -128,6 +131,11 @@ def test_relative_sqlite_path_is_anchored_to_the_project(monkeypatch):
         ("EMAIL_URL", "smtp://mailer:s3cret@smtp.example.com:25"),
         ("DATABASE_URL", "postgres://app:s3cret-pw@db.example.com:5432/app"),
         ("DATABASE_URL", "postgres://app:s3cret-pw@db.example.com:5432/app?sslmode=prefer"),
+        # Encrypted, but to whoever answers: the certificate is not checked.
+        ("DATABASE_URL", "postgres://app:s3cret-pw@db.example.com:5432/app?sslmode=require"),
+        ("REDIS_URL", "rediss://cache.internal:6380/0?ssl_cert_reqs=none"),
+        ("REDIS_URL", "rediss://cache.internal:6380/0?ssl_cert_reqs=optional"),
+        ("REDIS_URL", "rediss://cache.internal:6380/0?ssl_check_hostname=false"),
     ],
 )
 def test_plaintext_to_another_host_is_refused_naming_the_variable(monkeypatch, variable, value):
@@ -144,6 +152,8 @@ def test_plaintext_to_another_host_is_refused_naming_the_variable(monkeypatch, v
         ("EMAIL_URL", "smtps://mailer:s3cret@smtp.example.com:465"),
         ("EMAIL_URL", "smtp://localhost:25"),
         ("DATABASE_URL", "postgres://app:s3cret-pw@db.example.com:5432/app?sslmode=verify-full"),
+        ("DATABASE_URL", "postgres://app:s3cret-pw@db.example.com/app?sslmode=verify-ca&sslrootcert=/etc/ssl/ca.pem"),
+        ("REDIS_URL", "rediss://cache.internal:6380/0?ssl_ca_certs=/etc/ssl/ca.pem"),
         ("DATABASE_URL", "postgres://app:s3cret-pw@[::1]:5432/app"),
     ],
 )

@@ -16,7 +16,7 @@ from django.urls import reverse
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.security.events import Event
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_signup")]
 BREACHED = "correct-horse-battery-staple-1"  # the server below says it was seen in 42 breaches
 FRESH = "Mv7#qT2!zR9@wX4$"
 
@@ -69,11 +69,6 @@ def range_server():
 
 def sign_up(password, email="new@example.com"):
     return HttpsClient().post(reverse("account_signup"), {"email": email, "password1": password, "password2": password})
-
-
-@pytest.fixture(autouse=True)
-def open_signup(settings):
-    settings.SIGNUP_OPEN = True
 
 
 def test_a_breached_password_is_refused_at_sign_up_and_only_a_prefix_leaves(range_server):

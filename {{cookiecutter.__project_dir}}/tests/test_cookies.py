@@ -1,7 +1,9 @@
 """Cookie flags observed on a real login, with CSRF checks enforced as in a browser."""
 
+import itertools
 import re
 
+from conftest import verified
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
@@ -64,3 +66,19 @@ def test_login_posted_from_another_origin_is_refused(csrf_client, user, password
     )
     assert response.status_code == 403
     assert "__Host-sessionid" not in response.cookies
+
+
+def test_the_session_id_travels_only_in_set_cookie(client, user, password):
+    login = client.post(reverse("account_login"), {"login": user.email, "password": password})
+    session_id = login.cookies["__Host-sessionid"].value
+    verified(client, user)  # the signed-in pages, second factor included
+    session_id_now = client.cookies["__Host-sessionid"].value
+    responses = [login]
+    for name in ("home", "documents:list", "documents:create", "usersessions_list", "mfa_index", "account_email"):
+        responses.append(client.get(reverse(name)))
+    responses.append(client.get("/no-such-page/"))
+    responses.append(client.post(reverse("account_logout")))
+    for response, session_key in itertools.product(responses, {session_id, session_id_now}):
+        page = response.request["PATH_INFO"]
+        assert session_key not in response.content.decode(), page
+        assert [name for name, value in response.headers.items() if session_key in value] in ([], ["Set-Cookie"]), page

@@ -97,7 +97,9 @@ def test_long_fields_are_truncated(client, security_events):
     ],
 )
 def test_bad_bodies_are_refused_with_a_4xx(client, body, content_type, status):
-    assert post(client, body, content_type).status_code == status
+    response = post(client, body, content_type)
+    assert response.status_code == status
+    assert response["Content-Type"] == "text/plain; charset=utf-8"  # the explanation names its charset
 
 
 def test_bodies_over_64_kib_are_refused_unread(client):

@@ -2,8 +2,12 @@
 (accounts/privileges.py). A staff member with the Administrators role may manage users and roles
 within their own permissions; only superusers go further."""
 
+from importlib import import_module
+
 import pytest
+from allauth.usersessions.models import UserSession
 from conftest import HttpsClient, member, reauthenticated, signed_in, verified
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
@@ -154,3 +158,53 @@ def test_a_deactivated_users_sessions_end(admin_client, user):
     assert signed_in(theirs)
     post_change(admin_client, user, is_active="")
     assert not signed_in(theirs)
+
+
+def delete_in_the_admin(admin_client, user):
+    reauthenticated(admin_client, "password")
+    response = admin_client.post(reverse("admin:accounts_user_delete", args=[user.pk]), {"post": "yes"})
+    assert response.status_code == 302
+
+
+def delete_several_in_the_admin(admin_client, user):
+    reauthenticated(admin_client, "password")
+    form = {"action": "delete_selected", "_selected_action": [user.pk], "post": "yes"}
+    assert admin_client.post(reverse("admin:accounts_user_changelist"), form).status_code == 302
+
+
+def delete_in_code(admin_client, user):
+    user.delete()
+
+
+@pytest.mark.parametrize("delete", [delete_in_the_admin, delete_several_in_the_admin, delete_in_code])
+def test_a_deleted_users_sessions_end(admin_client, user, delete, security_events):
+    laptop, phone = verified(HttpsClient(), user), verified(HttpsClient(), user)
+    keys = [client.cookies["__Host-sessionid"].value for client in (laptop, phone)]
+    assert all(signed_in(client) for client in (laptop, phone))
+    owner = user.pk  # Model.delete() clears it
+    delete(admin_client, user)
+    assert not User.objects.filter(pk=owner).exists()
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    assert [key for key in keys if store.exists(key)] == []  # gone from the store, not merely orphaned
+    assert not any(signed_in(client) for client in (laptop, phone))
+    assert not UserSession.objects.filter(session_key__in=keys).exists()
+    assert [event["user_id"] for event in security_events.named(Event.SESSION_ENDED)] == [owner, owner]
+
+
+def test_deleting_ones_own_account_ends_its_session(admin_client, admin_user):
+    reauthenticated(admin_client, "password")
+    key = admin_client.cookies["__Host-sessionid"].value
+    response = admin_client.post(reverse("admin:accounts_user_delete", args=[admin_user.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not import_module(settings.SESSION_ENGINE).SessionStore().exists(key)
+    assert not signed_in(admin_client)
+
+
+def test_a_role_admin_cannot_sign_a_superuser_out(admin_session, admin_user, user):
+    superusers_session, users_session = verified(HttpsClient(), admin_user), verified(HttpsClient(), user)
+    assert signed_in(superusers_session)
+    assert signed_in(users_session)
+    form = {"action": "end_sessions", "_selected_action": [admin_user.pk, user.pk]}
+    assert admin_session.post(reverse("admin:accounts_user_changelist"), form).status_code == 302
+    assert signed_in(superusers_session)
+    assert not signed_in(users_session)

@@ -19,12 +19,6 @@ from {{ cookiecutter.project_slug }}.security.events import Event
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_signup")]
 
 
-@pytest.fixture
-def open_signup(settings):
-    """Sign-up open, whatever this project's `signup` answer (the closed mode has its own test)."""
-    settings.SIGNUP_OPEN = True
-
-
 CODE = re.compile(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", re.MULTILINE)  # allauth's default code format
 
 
@@ -74,6 +68,23 @@ def test_a_verification_code_gives_way_after_three_wrong_guesses(client, passwor
     enter_code(client, code)  # the right code, too late
     assert "_auth_user_id" not in client.session
     assert not EmailAddress.objects.filter(email="guessed@example.com", verified=True).exists()
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_a_mailed_code_lasts_ten_minutes_at_most_and_opens_once(client, password, mailoutbox, monkeypatch, late):
+    lifetime = security.ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT
+    assert lifetime <= 10 * 60
+    sign_up(client, "slow@example.com", password)
+    code = CODE.search(mailoutbox[0].body).group(1)
+    sent, real_time = time.time(), time.time
+    entered = sent + lifetime + (1 if late else -5)
+    monkeypatch.setattr(time, "time", lambda: entered + real_time() - sent)
+    enter_code(client, code)
+    assert ("_auth_user_id" in client.session) is not late
+    assert EmailAddress.objects.filter(email="slow@example.com", verified=True).exists() is not late
+    client.logout()
+    enter_code(client, code)  # once more, by anyone holding the mail
+    assert "_auth_user_id" not in client.session
 
 
 def test_signing_up_with_a_known_address_looks_the_same_and_tells_the_owner(user, password, mailoutbox):

@@ -1,19 +1,25 @@
 """Two-factor authentication (allauth.mfa) through the real pages, with real codes computed by pyotp,
 and the project's rule on top: who must have a factor, and what opens the admin."""
 
+import base64
 import time
 
 import pyotp
 import pytest
+from allauth.mfa.adapter import get_adapter
 from allauth.mfa.models import Authenticator
 from conftest import allowed, member, reauthenticated, verified
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
 from config.settings import security
+from {{ cookiecutter.project_slug }}.accounts.adapters import AES_GCM, UndecryptableSecret
 
 # allauth sends its "factor added" signal when the transaction commits: the tests that add a factor
 # run with real commits, as production does.
@@ -58,12 +64,26 @@ def code_step(client, code):
     return client.post(reverse("mfa_authenticate"), {"code": code})
 
 
-def next_code(totp, steps=1):
-    return totp.at(time.time() + steps * 30)
+@pytest.fixture
+def next_code(monkeypatch):
+    """Moves the server's clock to the start of the next 30-second step and returns that step's code:
+    a code is accepted once, and only during its own step (MFA_TOTP_TOLERANCE = 0)."""
+
+    def advance(totp):
+        step_start = (int(time.time()) // totp.interval + 1) * totp.interval + 1  # no step ends mid-test
+        began = time.perf_counter()
+        monkeypatch.setattr(time, "time", lambda: step_start + time.perf_counter() - began)
+        return totp.at(time.time())
+
+    return advance
 
 
 def signed_in(client):
     return "_auth_user_id" in client.session
+
+
+def new_key():
+    return Fernet.generate_key().decode()  # 32 random bytes, URL-safe base64, as DJANGO_MFA_KEY
 
 
 @pytest.mark.django_db
@@ -102,7 +122,7 @@ def test_recovery_codes_are_shown_once(client, staff, password):
 
 
 @COMMITTING
-def test_password_then_code_with_a_wrong_code_refused(client, staff, password):
+def test_password_then_code_with_a_wrong_code_refused(client, staff, password, next_code):
     totp, _ = enrol_and_sign_in_again(client, staff, password, next_url="/admin-test/")
     assert not signed_in(client)
     assert client.get(reverse("admin:index")).status_code == 302
@@ -122,7 +142,7 @@ def enrol_and_sign_in_again(client, user, password, next_url=None):
 
 
 @COMMITTING
-def test_a_code_cannot_be_replayed(client, staff, password):
+def test_a_code_cannot_be_replayed(client, staff, password, next_code):
     totp, _ = enrol_and_sign_in_again(client, staff, password)
     assert code_step(client, client.enrolment_code).status_code == 200  # the code used to enrol
     assert not signed_in(client)
@@ -134,12 +154,26 @@ def test_a_code_cannot_be_replayed(client, staff, password):
 
 
 @COMMITTING
+def test_a_code_is_accepted_only_during_its_own_30_second_step(client, staff, password, next_code):
+    totp, _ = enrol_and_sign_in_again(client, staff, password)
+    assert totp.interval == 30  # the app's step, as the QR code told it
+    current = next_code(totp)
+    now = time.time()
+    previous, following = totp.at(now - totp.interval), totp.at(now + totp.interval)
+    assert current not in (previous, following)
+    assert code_step(client, previous).status_code == 200  # issued up to 31 seconds ago: over
+    assert code_step(client, following).status_code == 200  # not yet
+    assert not signed_in(client)
+    assert code_step(client, current).status_code == 302
+
+
+@COMMITTING
 def test_recovery_codes_work_once_each_and_their_seed_is_encrypted(client, staff, password):
     _, codes = enrol_and_sign_in_again(client, staff, password)
     stored = Authenticator.objects.get(user=staff, type="recovery_codes").data
     assert not any(code in str(stored) for code in codes)
-    with pytest.raises(InvalidToken):
-        Fernet(Fernet.generate_key()).decrypt(stored["seed"].encode())
+    with override_settings(MFA_ENCRYPTION_KEY=new_key()), pytest.raises(UndecryptableSecret):
+        get_adapter().decrypt(stored["seed"])
     assert code_step(client, codes[0]).status_code == 302
     sign_in_again(client, staff, password)
     assert code_step(client, codes[0]).status_code == 200
@@ -166,13 +200,43 @@ def test_totp_secret_is_unreadable_in_the_database_without_the_key(client, staff
         cursor.execute("SELECT data FROM mfa_authenticator WHERE id = %s", [authenticator.pk])
         (stored,) = cursor.fetchone()
     assert totp.secret not in stored
-    with pytest.raises(InvalidToken):
-        Fernet(Fernet.generate_key()).decrypt(authenticator.data["secret"].encode())
-    assert Fernet(settings.MFA_ENCRYPTION_KEY).decrypt(authenticator.data["secret"].encode()).decode() == totp.secret
+    assert authenticator.data["secret"].startswith(AES_GCM)
+    with override_settings(MFA_ENCRYPTION_KEY=new_key()), pytest.raises(UndecryptableSecret):
+        get_adapter().decrypt(authenticator.data["secret"])
+    assert get_adapter().decrypt(authenticator.data["secret"]) == totp.secret
+
+
+def test_mfa_secrets_are_sealed_with_aes_256_gcm_under_a_random_nonce():
+    sealed = [get_adapter().encrypt("JBSWY3DPEHPK3PXP") for _ in range(2)]
+    assert sealed[0] != sealed[1]  # a fresh nonce each time
+    raw = base64.urlsafe_b64decode(sealed[0].removeprefix(AES_GCM))
+    key = HKDF(hashes.SHA256(), 32, salt=None, info=b"mfa secrets, AES-256-GCM").derive(
+        base64.urlsafe_b64decode(settings.MFA_ENCRYPTION_KEY)
+    )
+    assert AESGCM(key).decrypt(raw[:12], raw[12:], None) == b"JBSWY3DPEHPK3PXP"  # 256-bit key, 96-bit nonce
+    assert [get_adapter().decrypt(value) for value in sealed] == ["JBSWY3DPEHPK3PXP"] * 2
+
+
+@pytest.mark.parametrize("position", [0, 12, -1], ids=["nonce", "ciphertext", "tag"])
+def test_an_altered_mfa_secret_is_refused(position):
+    raw = bytearray(base64.urlsafe_b64decode(get_adapter().encrypt("JBSWY3DPEHPK3PXP").removeprefix(AES_GCM)))
+    raw[position] ^= 1
+    with pytest.raises(UndecryptableSecret):
+        get_adapter().decrypt(AES_GCM + base64.urlsafe_b64encode(raw).decode())
 
 
 @COMMITTING
-def test_code_attempts_are_rate_limited_per_account(client, staff, password):
+def test_a_secret_stored_by_an_earlier_version_still_signs_in(client, staff, password):
+    totp = pyotp.TOTP(pyotp.random_base32())
+    legacy = Fernet(settings.MFA_ENCRYPTION_KEY).encrypt(totp.secret.encode()).decode()
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": legacy})
+    sign_in(client, staff, password)
+    assert code_step(client, totp.at(time.time())).status_code == 302
+    assert signed_in(client)
+
+
+@COMMITTING
+def test_code_attempts_are_rate_limited_per_account(client, staff, password, next_code):
     totp, _ = enrol_and_sign_in_again(client, staff, password)
     limit = allowed("login_failed", "key")
     for _ in range(limit):
@@ -199,7 +263,7 @@ def test_recovery_codes_are_regenerated_only_after_the_password(client, staff, p
 
 
 @COMMITTING
-def test_removing_a_factor_needs_the_password_again(client, staff, password):
+def test_removing_a_factor_needs_the_password_again(client, staff, password, next_code):
     totp, _ = enrol_and_sign_in_again(client, staff, password)
     code_step(client, next_code(totp))
     asked = client.post(reverse("mfa_deactivate_totp"))
@@ -245,6 +309,6 @@ def test_who_must_have_a_factor(client, password, required_for):
 
 
 @COMMITTING
-def test_next_cannot_send_the_user_to_another_site(client, staff, password):
+def test_next_cannot_send_the_user_to_another_site(client, staff, password, next_code):
     totp, _ = enrol_and_sign_in_again(client, staff, password, next_url="https://attacker.example/")
     assert code_step(client, next_code(totp)).headers["Location"] == "/"

@@ -80,7 +80,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.database()}
+DATABASES = env.databases()  # "default", and "owner" for `migrate` when DATABASE_MIGRATE_URL is set
 # A process-local cache is exact for one process (development, tests); prod.py switches to Redis.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -11,8 +11,10 @@ from .logging import logging_config
 
 DEBUG = True
 SECRET_KEY = env.secret_key()
+SECRET_KEY_FALLBACKS = env.secret_key_fallbacks()
 ADMIN_URL = env.admin_url()
 MFA_ENCRYPTION_KEY = env.fernet_key("DJANGO_MFA_KEY")
+MFA_ENCRYPTION_KEY_FALLBACKS = env.fernet_key_fallbacks("DJANGO_MFA_KEY_FALLBACKS")
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 # Plain HTTP on localhost: no redirect, no HSTS (it would stick to localhost for a year),

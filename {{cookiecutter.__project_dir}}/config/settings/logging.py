@@ -20,6 +20,10 @@ def logging_config(json_lines):
         "handlers": {"stdout": handler},
         "root": {"handlers": ["stdout"], "level": "INFO"},
         "loggers": {
+            # Replaces Django's defaults, which would also mail errors to ADMINS and print to stderr:
+            # every line goes to the one destination docs/logging.md lists.
+            "django": {"level": "INFO"},
+            "django.server": {"level": "INFO"},
             # Security events and Django's own security warnings (bad Host headers, CSRF) are always kept.
             "security": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
             "django.security": {"handlers": ["stdout"], "level": "INFO", "propagate": False},

@@ -12,9 +12,11 @@ if env.flag("DJANGO_DEBUG"):
 DEBUG = False
 
 SECRET_KEY = env.secret_key()
+SECRET_KEY_FALLBACKS = env.secret_key_fallbacks()  # a rotated key: sessions and reset links survive the switch
 env.database_password()  # a server database needs a real password (DATABASE_URL)
 ADMIN_URL = env.admin_url()
 MFA_ENCRYPTION_KEY = env.fernet_key("DJANGO_MFA_KEY")
+MFA_ENCRYPTION_KEY_FALLBACKS = env.fernet_key_fallbacks("DJANGO_MFA_KEY_FALLBACKS")  # read until rotate_mfa_key
 ALLOWED_HOSTS = env.allowed_hosts()
 
 TRUSTED_PROXIES = env.networks("DJANGO_TRUSTED_PROXIES")

@@ -43,6 +43,7 @@ X_FRAME_OPTIONS = "DENY"  # no framing at all: clickjacking (CSP frame-ancestors
 SECURE_CONTENT_TYPE_NOSNIFF = True  # browsers trust Content-Type instead of sniffing (uploads run as script)
 SECURE_REFERRER_POLICY = "same-origin"  # URLs, which may carry tokens, never leak to other sites
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"  # other sites' windows get no handle on ours (XS-Leaks)
+WHITENOISE_ALLOW_ALL_ORIGINS = False  # static files get no CORS header: other sites cannot read them by script
 # SECURE_BROWSER_XSS_FILTER was removed in Django 4.0: browsers dropped their XSS auditors, which could
 # themselves be abused to leak data. Current OWASP advice is "X-XSS-Protection: 0"; the CSP below is
 # the real XSS defence. These headers are added by security.middleware.SecurityHeadersMiddleware.
@@ -151,6 +152,7 @@ AXES_USERNAME_CALLABLE = "{{ cookiecutter.project_slug }}.security.throttle.axes
 RATELIMIT_IP_META_KEY = "{{ cookiecutter.project_slug }}.security.client_ip.client_ip"  # same client address for limits
 RATELIMIT_VIEW = "{{ cookiecutter.project_slug }}.security.throttle.too_many_requests"  # 429 + Retry-After
 RATELIMIT_RETRY_AFTER = 60  # seconds: most limits count per minute; a client still over a longer one is told again
+DOCUMENT_WRITE_RATE = "30/m"  # per user: creating, changing or deleting documents cannot be scripted at speed
 TRUSTED_PROXIES = []  # X-Forwarded-For is ignored unless it comes from these (prod.py: DJANGO_TRUSTED_PROXIES)
 
 # --- Passwords -------------------------------------------------------------------------------
@@ -177,7 +179,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.CommonPasswordValidator",
         "OPTIONS": {"password_list_path": LONG_COMMON_PASSWORDS},
     },
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # No composition rules (no NumericPasswordValidator, no required character classes): they push
+    # users to predictable patterns; length and the blocklists above do the work.
     {"NAME": "{{ cookiecutter.project_slug }}.accounts.site_words.SiteWordsValidator"},  # PASSWORD_SITE_WORDS
     # Seen in a data breach: refused. Only 5 hex digits of the SHA-1 leave (k-anonymity); fail-open,
     # recorded, when the service does not answer in time (accounts/breached_passwords.py says why).
@@ -211,7 +214,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"  # nobody signs in on an address they h
 # on its own, and allauth lets accounts with a second factor change their address only this way.
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3  # then the code is void and a new one must be asked for
-ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 15 * 60  # seconds a code stays valid
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 10 * 60  # seconds a code stays valid: a mail read later verifies nothing
 ACCOUNT_UNIQUE_EMAIL = True  # one account per address
 ACCOUNT_PREVENT_ENUMERATION = "strict"  # signing up or resetting with a known address looks like an unknown one
 # ... and takes as long: sign-up and reset answer no sooner than this after the POST arrived. Both
@@ -262,13 +265,14 @@ MFA_FORMS = {
 }
 MFA_PASSKEY_LOGIN_ENABLED = True  # phishing-resistant, passwordless sign-in with a passkey
 MFA_WEBAUTHN_USER_VERIFICATION = "required"  # a passkey alone is two factors only with the device's PIN or biometrics
-MFA_TOTP_TOLERANCE = 1  # the previous and next code are accepted: phones' clocks drift; used codes never replay
+MFA_TOTP_TOLERANCE = 0  # a code opens nothing once its 30-second step is over (a shoulder-surfed code dies fast)
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_RECOVERY_CODES_SHOW_ONCE = True  # recovery codes are shown when made, never again: a later visit cannot copy them
 MFA_TRUST_ENABLED = False  # no "trust this browser" cookie that skips the second factor
 MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}  # passkey login attempts per client
 # MFA_ENCRYPTION_KEY (TOTP secrets and recovery-code seeds encrypted at rest) comes from
-# DJANGO_MFA_KEY: dev.py and prod.py.
+# DJANGO_MFA_KEY, and the keys being retired from DJANGO_MFA_KEY_FALLBACKS: dev.py and prod.py
+# (rotation: docs/keys.md).
 
 # --- Sessions --------------------------------------------------------------------------------
 USERSESSIONS_TRACK_ACTIVITY = True  # each session's last address and time, shown to its owner

@@ -15,6 +15,7 @@ DEBUG = False
 SECRET_KEY = secrets.token_urlsafe(48)  # fresh per run: tests never depend on a committed key
 ADMIN_URL = "admin-test/"
 MFA_ENCRYPTION_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+MFA_ENCRYPTION_KEY_FALLBACKS = []
 ALLOWED_HOSTS = ["testserver"]
 
 DATABASES = {"default": env.database(default="sqlite://:memory:")}

@@ -6,11 +6,18 @@ whether sign-up is open (SIGNUP_OPEN), how MFA secrets are encrypted at rest (MF
 and that every ended session is recorded. Everything else is allauth's own code path.
 """
 
+import base64
+import secrets
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -40,21 +47,57 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class UndecryptableSecret(ValueError):
-    """A stored MFA secret that MFA_ENCRYPTION_KEY cannot decrypt (a restored database, a new key)."""
+    """A stored MFA secret that no MFA key decrypts (a restored database, a key removed too early)."""
+
+
+AES_GCM = "aes256gcm:"  # names the cipher in each stored value, so a later one can replace it
+NONCE_BYTES = 12  # 96-bit random nonce per value, as GCM expects
+
+
+def aes_gcm(key):
+    """AES-256-GCM under a key derived from an MFA key for this one use: the same bytes never serve as
+    both the GCM key and the key of the Fernet values read below."""
+    raw = base64.urlsafe_b64decode(key)
+    return AESGCM(HKDF(hashes.SHA256(), 32, salt=None, info=b"mfa secrets, AES-256-GCM").derive(raw))
+
+
+def unseal(key, encrypted_text):
+    if encrypted_text.startswith(AES_GCM):
+        raw = base64.urlsafe_b64decode(encrypted_text.removeprefix(AES_GCM))
+        return aes_gcm(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], None).decode()
+    return Fernet(key).decrypt(encrypted_text.encode("ascii")).decode()
 
 
 class MFAAdapter(DefaultMFAAdapter):
-    """TOTP secrets and the recovery-code seed are stored encrypted (Fernet: AES-128-CBC and
-    HMAC-SHA256) with MFA_ENCRYPTION_KEY from the environment: a database dump alone mints no codes."""
+    """TOTP secrets and the recovery-code seed are stored encrypted with AES-256-GCM (authenticated:
+    an altered value is refused) under MFA_ENCRYPTION_KEY from the environment: a database dump alone
+    mints no codes. Values sealed under a key being retired (MFA_ENCRYPTION_KEY_FALLBACKS) or written
+    by earlier versions (Fernet: AES-128-CBC and HMAC-SHA256) are still read, until the rotate_mfa_key
+    command rewrites them under the current key and cipher (docs/keys.md)."""
 
     def encrypt(self, text):
-        return Fernet(settings.MFA_ENCRYPTION_KEY).encrypt(text.encode()).decode("ascii")
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        sealed = aes_gcm(settings.MFA_ENCRYPTION_KEY).encrypt(nonce, text.encode(), None)
+        return AES_GCM + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
     def decrypt(self, encrypted_text):
+        error = None
+        for key in (settings.MFA_ENCRYPTION_KEY, *settings.MFA_ENCRYPTION_KEY_FALLBACKS):
+            try:
+                return unseal(key, encrypted_text)
+            except (InvalidTag, InvalidToken, ValueError) as refused:
+                error = refused
+        raise UndecryptableSecret("MFA secret not readable with any MFA key") from error
+
+    def is_current(self, encrypted_text):
+        """Sealed with the current cipher under the current key: nothing for rotate_mfa_key to rewrite."""
+        if not encrypted_text.startswith(AES_GCM):
+            return False
         try:
-            return Fernet(settings.MFA_ENCRYPTION_KEY).decrypt(encrypted_text.encode("ascii")).decode()
-        except InvalidToken as error:
-            raise UndecryptableSecret("MFA secret not readable with MFA_ENCRYPTION_KEY") from error
+            unseal(settings.MFA_ENCRYPTION_KEY, encrypted_text)
+        except (InvalidTag, ValueError):
+            return False
+        return True
 
     def get_totp_issuer(self):
         return settings.SITE_NAME  # the project's name in the authenticator app, not the request's host
@@ -64,8 +107,8 @@ class MFAAdapter(DefaultMFAAdapter):
 
 
 class UserSessionsAdapter(DefaultUserSessionsAdapter):
-    """Every way a session is ended (its owner on the sessions page, or a password or factor change
-    ending the others) goes through here, and each is recorded."""
+    """Every way a session is ended (its owner on the sessions page; a password, factor or privilege
+    change ending the others; an admin; a deleted account) goes through here, and each is recorded."""
 
     def end_sessions(self, sessions):
         for session in sessions:

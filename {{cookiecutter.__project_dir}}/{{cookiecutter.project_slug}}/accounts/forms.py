@@ -1,6 +1,7 @@
 from allauth.account.forms import ResetPasswordForm, SignupForm
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.hashers import make_password
+from django.db import transaction
 
 from ..security.events import Event, Outcome, record
 from .models import User
@@ -24,6 +25,10 @@ class EqualWorkSignupForm(SignupForm):
         if self.account_already_exists and self.cleaned_data.get("password1"):
             make_password(self.cleaned_data["password1"])
         return super().try_save(request)
+
+    def save(self, request):
+        with transaction.atomic():  # the account and its address exist together, or neither does
+            return super().save(request)
 
 
 class UserCreationAdminForm(AdminUserCreationForm):

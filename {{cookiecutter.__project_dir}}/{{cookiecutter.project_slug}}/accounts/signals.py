@@ -1,16 +1,17 @@
-from allauth.account.signals import password_changed, password_reset, password_set
+from allauth.account.signals import authentication_step_completed, password_changed, password_reset, password_set
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
 from allauth.usersessions.adapter import get_adapter
 from allauth.usersessions.models import UserSession
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_delete
 from django.dispatch import receiver
 
 from ..security.events import current_request
 from ..security.signals import user_privileges_changed
 from .mfa_policy import ENROLLED_SESSION_KEY
+from .models import User
 from .role_sync import sync
 
 
@@ -49,6 +50,28 @@ def end_other_sessions(sender, request, user, **kwargs):
     credential is signed out everywhere it was used."""
     current = request.session.session_key if hasattr(request, "session") else None
     get_adapter().end_sessions(UserSession.objects.filter(user=user).exclude(session_key=current))
+
+
+@receiver(authentication_step_completed)
+def renew_key_on_reauthentication(sender, request, user, reauthenticated=False, **kwargs):
+    """Giving the password (or a factor) again gets a new session key, as signing in does: the key
+    from before, if it was stolen or planted, never gains the recent-authentication privileges."""
+    if not reauthenticated:
+        return
+    old = request.session.session_key
+    request.session.cycle_key()  # deletes the old key from the session store
+    UserSession.objects.filter(session_key=old).update(session_key=request.session.session_key)
+
+
+@receiver(pre_delete, sender=User)
+def end_sessions_of_deleted_user(sender, instance, **kwargs):
+    """A deleted account's sessions end with it (admin, bulk or ORM delete), removed from the session
+    store rather than left behind unused."""
+    request = current_request.get()
+    own = request.session.session_key if request is not None and hasattr(request, "session") else None
+    get_adapter().end_sessions(UserSession.objects.filter(user=instance).exclude(session_key=own))
+    if own and request.user.pk == instance.pk:
+        request.session.flush()  # the request deleting its own account: its session ends as it answers
 
 
 @receiver(authenticator_added)

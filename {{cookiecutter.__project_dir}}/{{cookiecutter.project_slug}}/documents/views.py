@@ -5,15 +5,24 @@ without the permission. Changing or deleting also needs ownership, unless the us
 document (documents.manage_all_documents).
 """
 
+from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
+from django_ratelimit.decorators import ratelimit
 
 from .forms import DocumentForm
 from .models import Document
 
 MANAGE_ALL = "documents.manage_all_documents"
+# Writes per user (DOCUMENT_WRITE_RATE), counted before the permission check: a script cannot fill
+# the table or keep the database busy. Over the limit: 429 with Retry-After (security/throttle.py).
+limit_writes = method_decorator(
+    ratelimit(group="documents.write", key="user_or_ip", rate=settings.DOCUMENT_WRITE_RATE, method="POST"),
+    name="dispatch",
+)
 
 
 class OwnerOrManagerMixin:
@@ -38,6 +47,7 @@ class DocumentDetailView(PermissionRequiredMixin, DetailView):
     model = Document
 
 
+@limit_writes
 class DocumentCreateView(PermissionRequiredMixin, CreateView):
     permission_required = "documents.add_document"
     model = Document
@@ -48,12 +58,14 @@ class DocumentCreateView(PermissionRequiredMixin, CreateView):
         return super().form_valid(form)
 
 
+@limit_writes
 class DocumentUpdateView(PermissionRequiredMixin, OwnerOrManagerMixin, UpdateView):
     permission_required = "documents.change_document"
     model = Document
     form_class = DocumentForm
 
 
+@limit_writes
 class DocumentDeleteView(PermissionRequiredMixin, OwnerOrManagerMixin, DeleteView):
     permission_required = "documents.delete_document"
     model = Document

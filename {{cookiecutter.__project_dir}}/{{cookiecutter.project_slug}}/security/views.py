@@ -83,14 +83,14 @@ def csp_report(request):
             raise BadReport(f"Content-Type must be {LEGACY_TYPE} or {REPORTING_API_TYPE}")
         body = read_limited_body(request, settings.CSP_REPORT_MAX_BYTES)
         if body is None:
-            return HttpResponse("Report too large.\n", status=413, content_type="text/plain")
+            return HttpResponse("Report too large.\n", status=413, content_type="text/plain; charset=utf-8")
         try:
             payload = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
             raise BadReport("body is not valid JSON") from error
         bodies = violation_bodies(content_type, payload)
     except BadReport as error:
-        return HttpResponseBadRequest(f"Not a CSP report: {error}.\n", content_type="text/plain")
+        return HttpResponseBadRequest(f"Not a CSP report: {error}.\n", content_type="text/plain; charset=utf-8")
     for violation, key_index in bodies:
         record(Event.CSP_VIOLATION, Outcome.DENIED, request, **summarise(violation, key_index))
     return HttpResponse(status=204)

@@ -1,0 +1,194 @@
+"""The TLS clients of Redis, the mail relay{% if cookiecutter.database == "postgresql" %} and PostgreSQL{% endif %}, built from the production settings,
+verify the server's certificate: pointed at a real TLS server on this machine whose certificate no
+public CA signed, they refuse it, and they accept it only once that private CA is configured.
+The server sees the handshake complete only when the client accepted its certificate."""
+
+import contextlib
+import smtplib
+import socket
+import ssl
+import threading
+import time
+import urllib.parse
+
+import pytest
+from conftest import self_signed_ca
+from django.core.mail import get_connection
+from django_redis.cache import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from test_boot_guards import load_prod
+
+
+@pytest.fixture(scope="module")
+def private_ca(tmp_path_factory):
+    return self_signed_ca(tmp_path_factory.mktemp("private-ca"))
+
+
+@pytest.fixture
+def system_ca(tmp_path_factory, monkeypatch):
+    """Another CA, made the process's default trust store (OpenSSL's SSL_CERT_FILE and SSL_CERT_DIR), as
+    a public CA is: it stands for any CA of the system store issuing a certificate for the server's name."""
+    directory = self_signed_ca(tmp_path_factory.mktemp("system-ca"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(directory / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path_factory.mktemp("no-system-certs")))
+    return directory
+
+
+class TlsServer:
+    """Accepts connections on 127.0.0.1 and does the TLS handshake (after PostgreSQL's SSLRequest or
+    SMTP's STARTTLS, if asked), recording for each connection whether the handshake completed."""
+
+    def __init__(self, directory, protocol=None):
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(directory / "ca.pem", directory / "key.pem")
+        self.protocol = protocol
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.handshakes = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            with connection:
+                connection.settimeout(5)
+                if self.protocol == "postgres":
+                    connection.recv(8)  # SSLRequest
+                    connection.sendall(b"S")
+                elif self.protocol == "smtp":
+                    for answer in (b"220 localhost\r\n", b"250-localhost\r\n250 STARTTLS\r\n", b"220 go on\r\n"):
+                        connection.sendall(answer)  # greeting, then the answers to EHLO and STARTTLS
+                        if answer != b"220 go on\r\n":
+                            connection.recv(1024)
+                try:
+                    with self.context.wrap_socket(connection, server_side=True):
+                        self.handshakes.append(True)
+                except (ssl.SSLError, OSError):
+                    self.handshakes.append(False)
+
+    def outcomes(self, count=2):
+        """The handshakes' outcomes, once `count` connections have been handled (5 seconds at most)."""
+        deadline = time.monotonic() + 5
+        while len(self.handshakes) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.handshakes
+
+    def close(self):
+        self.listener.close()
+
+
+@pytest.fixture
+def server(private_ca):
+    servers = []
+
+    def start(protocol=None, ca=private_ca):
+        servers.append(TlsServer(ca, protocol))
+        return servers[-1]
+
+    yield start
+    for each in servers:
+        each.close()
+
+
+def redis_cache(monkeypatch, url):
+    settings = load_prod(monkeypatch, REDIS_URL=url)
+    cache = settings["CACHES"]["default"]
+    return RedisCache(cache["LOCATION"], {"OPTIONS": cache["OPTIONS"]})
+
+
+def test_redis_client_refuses_an_unknown_certificate_and_trusts_the_configured_ca(monkeypatch, server, private_ca):
+    tls = server()
+    with pytest.raises(RedisConnectionError, match="certificate verify failed"):
+        redis_cache(monkeypatch, f"rediss://localhost:{tls.port}/0").get("probe")
+    ca = urllib.parse.quote(str(private_ca / "ca.pem"))
+    with pytest.raises(RedisConnectionError):  # after the handshake: the test server speaks no Redis
+        redis_cache(monkeypatch, f"rediss://localhost:{tls.port}/0?ssl_ca_certs={ca}").get("probe")
+    assert tls.outcomes() == [False, True]
+
+
+def mail_connection(monkeypatch, url):
+    """The mail backend and its connection settings as production builds them from EMAIL_URL."""
+    settings = load_prod(monkeypatch, EMAIL_URL=url)
+    fields = {
+        "host": settings["EMAIL_HOST"],
+        "port": settings["EMAIL_PORT"],
+        "use_tls": settings.get("EMAIL_USE_TLS", False),
+        "use_ssl": settings.get("EMAIL_USE_SSL", False),
+        "ssl_cafile": settings.get("EMAIL_SSL_CAFILE"),
+        "timeout": 5,
+    }
+    return get_connection(settings["EMAIL_BACKEND"], **fields)
+
+
+def open_mail(connection):
+    with contextlib.suppress(smtplib.SMTPException):  # after the handshake, the test server hangs up
+        connection.open()
+
+
+MAIL_SCHEMES = pytest.mark.parametrize("scheme", ["smtp+tls", "smtps", "smtp+ssl"])
+
+
+def mail_server(server, scheme, ca=None):
+    protocol = None if scheme == "smtp+ssl" else "smtp"  # implicit TLS, or STARTTLS
+    return server(protocol, ca) if ca else server(protocol)
+
+
+@MAIL_SCHEMES
+def test_mail_client_refuses_an_unknown_certificate_and_trusts_the_configured_ca(
+    monkeypatch, server, private_ca, scheme
+):
+    tls = mail_server(server, scheme)
+    url = f"{scheme}://mailer:s3cret@localhost:{tls.port}"
+    with pytest.raises(ssl.SSLCertVerificationError):
+        mail_connection(monkeypatch, url).open()
+    open_mail(mail_connection(monkeypatch, url + f"?ssl_cafile={urllib.parse.quote(str(private_ca / 'ca.pem'))}"))
+    assert tls.outcomes() == [False, True]
+
+
+@MAIL_SCHEMES
+def test_mail_client_with_a_private_ca_trusts_no_other_ca(monkeypatch, server, private_ca, system_ca, scheme):
+    impostor = mail_server(server, scheme, ca=system_ca)  # a certificate for the relay's name from a system CA
+    url = f"{scheme}://mailer:s3cret@localhost:{impostor.port}"
+    open_mail(mail_connection(monkeypatch, url))  # accepted: no private CA configured, the system store decides
+    with pytest.raises(ssl.SSLCertVerificationError):
+        mail_connection(monkeypatch, url + f"?ssl_cafile={urllib.parse.quote(str(private_ca / 'ca.pem'))}").open()
+    assert impostor.outcomes() == [True, False]
+{%- if cookiecutter.database == "postgresql" %}
+
+
+def test_database_client_refuses_an_unknown_certificate_and_trusts_the_configured_ca(
+    monkeypatch, server, private_ca, django_db_blocker
+):
+    from django.db.utils import ConnectionHandler, OperationalError
+
+    from config import env
+
+    tls = server(protocol="postgres")
+    url = f"postgres://app:s3cret-pw@localhost:{tls.port}/app?sslmode=verify-full"
+    ca = urllib.parse.quote(str(private_ca / "ca.pem"))
+    for database_url in (url + "&sslrootcert=system", url + f"&sslrootcert={ca}"):
+        load_prod(monkeypatch, DATABASE_URL=database_url)  # accepted at boot
+        with django_db_blocker.unblock(), pytest.raises(OperationalError):  # the test server speaks no PostgreSQL
+            ConnectionHandler({"default": env.database()})["default"].ensure_connection()  # as base.py builds it
+    assert tls.outcomes() == [False, True]
+
+
+def test_database_client_with_a_private_ca_trusts_no_other_ca(
+    monkeypatch, server, private_ca, system_ca, django_db_blocker
+):
+    from django.db.utils import ConnectionHandler, OperationalError
+
+    from config import env
+
+    impostor = server(protocol="postgres", ca=system_ca)  # a certificate for the server's name from a system CA
+    url = f"postgres://app:s3cret-pw@localhost:{impostor.port}/app?sslmode=verify-full"
+    ca = urllib.parse.quote(str(private_ca / "ca.pem"))
+    for database_url in (url + "&sslrootcert=system", url + f"&sslrootcert={ca}"):
+        load_prod(monkeypatch, DATABASE_URL=database_url)
+        with django_db_blocker.unblock(), pytest.raises(OperationalError):
+            ConnectionHandler({"default": env.database()})["default"].ensure_connection()
+    assert impostor.outcomes() == [True, False]
+{%- endif %}
