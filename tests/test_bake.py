@@ -134,6 +134,15 @@ def test_git_keeps_every_generated_file_but_the_secrets(baked, option_set, tmp_p
     assert on_disk - tracked == {".env"}
 
 
+def test_security_policy_names_the_contact_security_txt_publishes(tmp_path):
+    project = bake(tmp_path, author_email="security@shop.example.org", domain_name="shop.example.org")
+    policy = (project / "SECURITY.md").read_text()
+    assert "**security@shop.example.org**" in policy
+    assert "https://shop.example.org/.well-known/security.txt" in policy
+    settings = (project / "config" / "settings" / "base.py").read_text()
+    assert '"Contact": "mailto:security@shop.example.org"' in settings
+
+
 def test_domain_is_lowercased(tmp_path):
     project = bake(tmp_path, domain_name="Shop.Example.COM")
     assert read_env(project / ".env")["DJANGO_ALLOWED_HOSTS"] == "shop.example.com"

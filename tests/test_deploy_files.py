@@ -61,10 +61,27 @@ def test_github_workflow_passes_actionlint_and_runs_every_check(baked):
         "bandit",
         "pip-audit --strict",
         "sync_roles --check",
+        "zizmor --min-severity medium",
     ):
         assert step in text, step
     dependabot = yaml.safe_load((project / ".github" / "dependabot.yml").read_text())
     assert {update["package-ecosystem"] for update in dependabot["updates"]} == {"pip", "github-actions"}
+
+
+def test_github_workflow_pins_every_action_by_commit_and_passes_zizmor(baked, tmp_path):
+    workflow = baked("defaults") / ".github" / "workflows" / "ci.yml"
+    uses = re.findall(r"uses: (\S+)(.*)", workflow.read_text())
+    assert uses
+    for action, comment in uses:
+        assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", action), action  # a commit, not a movable tag
+        assert re.fullmatch(r"\s+# v\d+\.\d+\.\d+", comment), action  # the version Dependabot updates
+    audit = [str(BIN / "zizmor"), "--offline", "--min-severity", "medium"]
+    result = run([*audit, str(workflow)], tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The same audit fails on an action taken by tag, as the workflow once did.
+    tagged = tmp_path / "tagged.yml"
+    tagged.write_text(re.sub(r"actions/checkout@[0-9a-f]{40}", "actions/checkout@v4", workflow.read_text()))
+    assert run([*audit, str(tagged)], tmp_path).returncode != 0
 
 
 def test_dependabot_watches_docker_images_when_docker_is_used(tmp_path):
