@@ -87,6 +87,7 @@ def test_long_fields_are_truncated(client, security_events):
         (b"\xff\xfe\x00garbage", LEGACY_TYPE, 400),
         ("[" * 50_000 + "]" * 50_000, REPORTING_API_TYPE, 413),
         ("[" * 30_000 + "]" * 30_000, REPORTING_API_TYPE, 400),
+        ('{"csp-report": {"line-number": ' + "9" * 5_000 + "}}", LEGACY_TYPE, 400),  # past int()'s digit limit
         ({"csp-report": "not an object"}, LEGACY_TYPE, 400),
         ({"something": "else"}, LEGACY_TYPE, 400),
         (REPORTING_API_REPORT, LEGACY_TYPE, 400),

@@ -86,7 +86,8 @@ def csp_report(request):
             return HttpResponse("Report too large.\n", status=413, content_type="text/plain; charset=utf-8")
         try:
             payload = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        # ValueError covers bad UTF-8, bad JSON and integers longer than Python converts (4,300 digits).
+        except (ValueError, RecursionError) as error:
             raise BadReport("body is not valid JSON") from error
         bodies = violation_bodies(content_type, payload)
     except BadReport as error:
