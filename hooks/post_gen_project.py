@@ -32,7 +32,7 @@ ANSWERS = {
 OPTION_FILES = {
     ("database", "postgresql"): ["requirements/postgresql.txt", "deploy/postgresql"],
     ("use_docker", "yes"): ["Dockerfile", "compose.yaml", ".dockerignore"],
-    ("ci", "github"): [".github"],
+    ("ci", "github"): [".github", "requirements/ci.txt"],
 }
 
 

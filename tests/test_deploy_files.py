@@ -58,7 +58,6 @@ def test_github_workflow_passes_actionlint_and_runs_every_check(baked):
     for step in (
         "./bin/test",
         "check --deploy --fail-level WARNING",
-        "bandit",
         "pip-audit --strict",
         "sync_roles --check",
         "zizmor --min-severity medium",

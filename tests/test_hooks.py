@@ -76,11 +76,11 @@ def test_option_table_names_real_choices(post):
         (
             {},
             {"requirements/postgresql.txt", "deploy/postgresql", "Dockerfile", "compose.yaml", ".dockerignore"},
-            {".github"},
+            {".github", "requirements/ci.txt"},
         ),
         (
             {"database": "postgresql", "use_docker": "yes", "ci": "none"},
-            {".github"},
+            {".github", "requirements/ci.txt"},
             {"requirements/postgresql.txt", "deploy/postgresql", "Dockerfile"},
         ),
     ],

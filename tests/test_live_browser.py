@@ -195,6 +195,14 @@ def test_every_page_and_form_runs_with_zero_csp_violations(browser, live_site):
         submit({"#id_password": PASSWORD})
         assert "was added successfully" in page.content()
 
+        # API tokens, the password having just been given again: created (shown once), listed, revoked.
+        visit(site("accounts/tokens/"))
+        submit({"#id_name": "crawler"})
+        assert len(page.text_content("[data-token]")) == 64
+        visit(site("accounts/tokens/"))
+        submit({}, button="main button:has-text('Revoke')")
+        assert "You have no tokens." in page.content()
+
         # Logout through the header's POST form.
         visit(site(""))
         submit({}, button="form[action='/accounts/logout/'] button")

@@ -463,13 +463,14 @@ def test_only_the_listed_forward_secret_aead_suites_and_groups_are_accepted(ngin
 
 
 def test_plain_http_redirects_only_browser_pages(nginx):
-    # Pages a person opens are redirected; what a program calls (health check, CSP reports, any POST)
+    # Pages a person opens are redirected; what a program calls (health check, API, CSP reports, any POST)
     # is refused in clear, on port 80 and on the TLS port alike, so a misconfigured client fails loudly.
     for port in (nginx["ports"]["http"], nginx["ports"]["https"]):
         for method, path, expected in [
             ("GET", "/", 308),
             ("HEAD", "/accounts/login/", 308),
             ("GET", "/healthz", 403),
+            ("GET", "/api/documents/", 403),  # a token sent in clear must fail, not be followed
             ("POST", "/security/csp-report/", 403),
             ("POST", "/accounts/login/", 403),
         ]:

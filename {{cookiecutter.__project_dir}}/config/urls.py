@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("{{ cookiecutter.project_slug }}.core.urls")),
     path("documents/", include("{{ cookiecutter.project_slug }}.documents.urls")),
     path("security/", include("{{ cookiecutter.project_slug }}.security.urls")),
+    # The REST API (docs/api.md); its token pages live under /accounts/tokens/.
+    path("api/", include("{{ cookiecutter.project_slug }}.api.urls")),
     # django-allauth: login, sign-up, email, password, re-authentication, two-factor, sessions.
     path("accounts/", include("{{ cookiecutter.project_slug }}.accounts.urls")),
     # A random path from DJANGO_ADMIN_URL: scanners probing /admin/ get a 404.

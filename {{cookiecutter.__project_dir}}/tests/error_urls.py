@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 from django_ratelimit.exceptions import Ratelimited
+from rest_framework.decorators import api_view
 
 from config.urls import handler400, handler403, handler429  # noqa: F401  (Django reads them from the URLconf)
 from config.urls import urlpatterns as project_urlpatterns
@@ -20,9 +21,16 @@ def broken(request):
     raise RuntimeError("a bug, on purpose")
 
 
+@api_view()
+def broken_api(request):
+    raise RuntimeError("a bug in an API view, on purpose")
+
+
 urlpatterns = [
     path("__test__/403/", forbidden),
     path("__test__/429/", throttled),
     path("__test__/500/", broken),
+    path("api/__test__/500/", broken),
+    path("api/__test__/drf-500/", broken_api),
     *project_urlpatterns,
 ]

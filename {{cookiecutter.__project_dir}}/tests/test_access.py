@@ -1,16 +1,29 @@
 """Who may do what, table-driven from accounts/roles.py: every role, and anonymous, on every view of the
-documents app. A view without a declared permission, or a role table that no longer matches
+documents app and every request of its API. A view without a declared permission, or a role table that no longer matches
 behaviour, fails here."""
 
+import json
+
 import pytest
-from conftest import verified
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
+from conftest import HttpsClient, verified
 from django.contrib.auth.models import Group
 from django.urls import get_resolver, reverse
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.accounts.roles import ROLES
+from {{ cookiecutter.project_slug }}.api.models import Token
 from {{ cookiecutter.project_slug }}.documents.models import Document
-from {{ cookiecutter.project_slug }}.documents.views import MANAGE_ALL, OwnerOrManagerMixin
+from {{ cookiecutter.project_slug }}.documents.views import (
+    MANAGE_ALL,
+    DocumentCreateView,
+    DocumentDeleteView,
+    DocumentDetailView,
+    DocumentListView,
+    DocumentUpdateView,
+    OwnerOrManagerMixin,
+)
 
 ACTORS = ["anonymous", "no role", *ROLES]
 
@@ -122,3 +135,54 @@ def test_admin_is_for_verified_staff_only(client):
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:auth_group_changelist")).status_code == 200  # the role's auth.view_group
     assert client.get(reverse("admin:auth_group_add")).status_code == 403  # not in the role
+
+
+# Each API request must follow the rule of the page that does the same (documents/views.py).
+API_REQUESTS = [
+    ("list", "get", False, DocumentListView),
+    ("retrieve", "get", True, DocumentDetailView),
+    ("create", "post", False, DocumentCreateView),
+    ("update", "put", True, DocumentUpdateView),
+    ("partial_update", "patch", True, DocumentUpdateView),
+    ("destroy", "delete", True, DocumentDeleteView),  # last: it removes the document
+]
+
+
+def api_outcome(response):
+    if response.status_code == 401:
+        return "login"
+    if response.status_code == 403:
+        return "forbidden"
+    assert response.status_code in (200, 201, 204), response.status_code
+    return "allowed"
+
+
+def test_the_matrix_covers_every_api_action():
+    from {{ cookiecutter.project_slug }}.api.views import DocumentViewSet
+
+    actions = {"list", "retrieve", "create", "update", "partial_update", "destroy"}
+    assert {name for name in actions if hasattr(DocumentViewSet, name)} == {name for name, *_ in API_REQUESTS}
+    assert len(get_resolver().reverse_dict.getlist("api-document-list")) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("credential", ["session", "token"])
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("owns_document", [True, False], ids=["own document", "someone else's"])
+def test_api_access_matches_the_role_table(client, actor, owns_document, credential):
+    user = make_actor(actor)
+    stranger = User.objects.create_user(email="stranger@example.com")
+    document = Document.objects.create(title="Plan", owner=user if owns_document and user else stranger)
+    if user and credential == "session":
+        verified(client, user)
+    elif user:
+        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt("A" * 32)})
+        _, secret = Token.objects.create(user=user, name="matrix", scope=Token.Scope.READ_WRITE)
+        client = HttpsClient(HTTP_AUTHORIZATION=f"Token {secret}")
+    actual, wanted = {}, {}
+    for action, method, takes_pk, view in API_REQUESTS:
+        url = f"/api/documents/{document.pk}/" if takes_pk else "/api/documents/"
+        body = json.dumps({"title": "Plan, v2"}) if method != "get" else None
+        actual[action] = api_outcome(getattr(client, method)(url, body, content_type="application/json"))
+        wanted[action] = expected(actor, view, owns_document)
+    assert actual == wanted

@@ -11,11 +11,14 @@ from django.urls import reverse
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.accounts.privileges import PRIVILEGED_FIELDS
+from {{ cookiecutter.project_slug }}.api.models import Token
+from {{ cookiecutter.project_slug }}.api.serializers import DocumentSerializer
+from {{ cookiecutter.project_slug }}.api.tokens import TokenForm
 from {{ cookiecutter.project_slug }}.documents.forms import DocumentForm
 from {{ cookiecutter.project_slug }}.documents.models import Document
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "accounts.md"
-MODELS = {"Document": Document, "User": User}
+MODELS = {"Document": Document, "User": User, "Token": Token}
 
 
 def rows():
@@ -39,6 +42,9 @@ def test_every_stored_field_has_exactly_one_row():
 
 def test_the_site_form_writes_exactly_the_fields_the_table_gives_it():
     assert set(DocumentForm().fields) == written_by("form", "Document")
+    writable = {name for name, field in DocumentSerializer().fields.items() if not field.read_only}
+    assert writable == written_by("api", "Document")
+    assert set(TokenForm().fields) == written_by("the user", "Token")
     assert set(PRIVILEGED_FIELDS) == written_by("superusers", "User")
 
 
@@ -97,3 +103,20 @@ def test_nobody_reads_a_password_not_even_a_superuser(admin_client, user):
     salt, digest = user.password.rsplit("$", 2)[-2:]  # every hasher ends with the salt and the digest
     assert salt not in shown
     assert digest not in shown
+
+
+@pytest.mark.django_db
+def test_the_api_shows_a_documents_owner_by_the_same_rule(role_admin, password):
+    owner = member("olive@example.com", password, full_name="Olive Owner")
+    owner.groups.add(Group.objects.get(name="Editors"))
+    viewer = member("victor@example.com", password)
+    viewer.groups.add(Group.objects.get(name="Viewers"))
+    document = Document.objects.create(title="Quarterly plan", owner=owner)
+    urls = ["/api/documents/", f"/api/documents/{document.pk}/"]
+    for client, sees_address in [(verified(HttpsClient(), viewer), False), (verified(HttpsClient(), owner), True)]:
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200
+            assert "Olive Owner" in response.content.decode()
+            assert (owner.email in response.content.decode()) is sees_address
+    assert owner.email in role_admin.get(urls[1]).json()["owner_email"]

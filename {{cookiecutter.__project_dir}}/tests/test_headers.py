@@ -46,6 +46,7 @@ SIGNED_IN_PAGES = [
     "admin:index",
     "mfa_index",
     "usersessions_list",
+    "api_tokens",
 ]
 
 

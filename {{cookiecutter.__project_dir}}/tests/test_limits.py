@@ -17,7 +17,7 @@ from {{ cookiecutter.project_slug }}.documents.models import Document
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "limits.md").read_text()
 ROW = re.compile(r"^\| `?([^|`]+)`? \| `?([^|`]+?)`? \| ([^|]+) \|$", re.MULTILINE)
 SETTING = re.compile(r"(\w+)(?:\[\"(\w+)\"\])?")
-RATE_SETTINGS = ("ACCOUNT_RATE_LIMITS", "MFA_RATE_LIMITS")
+RATE_SETTINGS = ("ACCOUNT_RATE_LIMITS", "MFA_RATE_LIMITS", "API_RATES")
 SINGLE_LIMITS = {"DOCUMENT_WRITE_RATE", "CSP_REPORT_RATE", "AXES_FAILURE_LIMIT", "SESSION_IDLE_TIMEOUT"}
 PROJECT_FORMS = {form.__name__: form for form in (DocumentForm, EqualWorkSignupForm, RecordedResetPasswordForm)}
 

@@ -29,11 +29,18 @@ INSTALLED_APPS = [
     "allauth.account",  # sign-up, login, email verification, password change and reset, re-authentication
     "allauth.mfa",  # TOTP, recovery codes, WebAuthn and passkey login
     "allauth.usersessions",  # a user's sessions: listed, ended
+    "rest_framework",
+    "knox",  # API tokens, hashed at rest (KNOX_TOKEN_MODEL: api.Token)
+    "drf_spectacular",  # the OpenAPI 3 schema
     "{{ cookiecutter.project_slug }}.accounts",
+    "{{ cookiecutter.project_slug }}.api",
     "{{ cookiecutter.project_slug }}.core",
     "{{ cookiecutter.project_slug }}.documents",
     "{{ cookiecutter.project_slug }}.security",
 ]
+# Tokens live in api.Token (KNOX_TOKEN_MODEL). knox's own migrations would still create its unused
+# token table, whose foreign key to the users then blocks the test database's flush on PostgreSQL.
+MIGRATION_MODULES = {"knox": None}
 
 MIDDLEWARE = [
     # First, so every response carries its headers (redirects and error pages too) and every log line
@@ -41,6 +48,8 @@ MIDDLEWARE = [
     # EXTRA_SECURITY_HEADERS of security.py.
     "{{ cookiecutter.project_slug }}.security.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Under /api/: every error as application/problem+json, and the API's own headers (api/errors.py).
+    "{{ cookiecutter.project_slug }}.api.errors.ApiResponsesMiddleware",
     # Cross-site requests other than top-level navigations get 403 (FETCH_METADATA_EXEMPT_PATHS aside).
     "{{ cookiecutter.project_slug }}.security.fetch_metadata.FetchMetadataMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

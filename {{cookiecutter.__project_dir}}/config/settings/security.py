@@ -155,6 +155,49 @@ RATELIMIT_RETRY_AFTER = 60  # seconds: most limits count per minute; a client st
 DOCUMENT_WRITE_RATE = "30/m"  # per user: creating, changing or deleting documents cannot be scripted at speed
 TRUSTED_PROXIES = []  # X-Forwarded-For is ignored unless it comes from these (prod.py: DJANGO_TRUSTED_PROXIES)
 
+# --- API (Django REST framework, django-rest-knox, drf-spectacular: docs/api.md) ---------------
+API_RATES = {  # the API's throttles (api/throttling.py), counted per minute
+    "api_address": "120/m",  # per client address, before authentication: token guessing, floods
+    "api_user": "60/m",  # per token (or signed-in user): one script cannot monopolise the server
+    "documents_write": DOCUMENT_WRITE_RATE,  # documents written per user: as fast as the pages allow
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Tokens first: an unauthenticated request gets 401 with WWW-Authenticate, not a 403.
+        "{{ cookiecutter.project_slug }}.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # CSRF enforced on unsafe methods (forged requests)
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [  # deny unless signed in; a read-scoped token only reads
+        "rest_framework.permissions.IsAuthenticated",
+        "{{ cookiecutter.project_slug }}.api.permissions.TokenScope",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["{{ cookiecutter.project_slug }}.api.parsers.JSONParser"],  # JSON only, size- and depth-bounded
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],  # no browsable HTML API to attack
+    # Counted in the default cache (Redis in production), so every worker and host shares the counts.
+    "DEFAULT_THROTTLE_CLASSES": ["{{ cookiecutter.project_slug }}.api.throttling.TokenOrUserThrottle"],
+    "DEFAULT_THROTTLE_RATES": API_RATES,
+    "EXCEPTION_HANDLER": "{{ cookiecutter.project_slug }}.api.errors.exception_handler",  # problem+json, no trace
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",  # with PAGE_SIZE:
+    "PAGE_SIZE": 50,  # a list is never one unbounded query and answer (memory and database DoS)
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",  # the schema states exactly what is accepted
+}
+KNOX_TOKEN_MODEL = "api.Token"  # noqa: S105  (a model name) tokens with a scope: a leaked read token cannot write
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=30),  # a leaked token stops working within a month
+    "AUTO_REFRESH": False,  # using a token never extends it: a stolen one still dies on time
+    "TOKEN_LIMIT_PER_USER": 10,  # active tokens per user (api/tokens.py): no unbounded table
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,  # the same model, as knox reads it
+}
+SPECTACULAR_SETTINGS = {  # the OpenAPI schema at /api/schema/ (no interactive page: nothing to script)
+    "TITLE": {{ cookiecutter.project_name | tojson }},
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the schema is for users, not scanners
+    "COMPONENT_SPLIT_REQUEST": True,  # read-only fields (owner, id) never described as writable
+}
+# Answers are data, never pages: nothing in them may load or run, and no site may frame them.
+API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
 # --- Passwords -------------------------------------------------------------------------------
 PASSWORD_HASHERS = [
     # Argon2id, memory-hard: cracking a leaked table on GPUs is costly. Parameters and their memory

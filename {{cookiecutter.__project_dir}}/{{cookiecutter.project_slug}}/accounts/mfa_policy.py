@@ -29,6 +29,7 @@ SETUP_VIEWS = {
     "account_logout",
     "csp_report",
 }
+API_PREFIX = "/api/"  # config/urls.py: a script has no set-up page to be sent to
 ENROLLED_SESSION_KEY = "mfa_enrolled_in_session"  # set when a factor is added, which takes a valid code
 
 
@@ -60,6 +61,8 @@ class RequireSecondFactorMiddleware:
             return None
         if not second_factor_required(user) or is_mfa_enabled(user):
             return None
+        if request.path_info.startswith(API_PREFIX):
+            raise PermissionDenied("Set up a second factor first.")  # the API answers it as a 403 problem
         return redirect(f"{reverse('mfa_index')}?{urlencode({'next': request.get_full_path()})}")
 
 

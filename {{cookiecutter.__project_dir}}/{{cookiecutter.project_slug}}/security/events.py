@@ -58,6 +58,11 @@ class Event(StrEnum):
     PERMISSIONS_CHANGED = "user.permissions_changed"
     PRIVILEGE_CHANGED = "user.privilege_changed"
     PRIVILEGE_DENIED = "privilege.denied"
+    API_TOKEN_CREATED = "api_token.created"  # noqa: S105  (an event name, not a token)
+    API_TOKEN_FIRST_USED = "api_token.first_used"  # noqa: S105  (an event name, not a token)
+    API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105  (an event name, not a token)
+    API_TOKEN_EXPIRED = "api_token.expired"  # noqa: S105  (an event name, not a token)
+    API_AUTHENTICATION_FAILED = "api.authentication_failed"
 
 
 class Outcome(StrEnum):

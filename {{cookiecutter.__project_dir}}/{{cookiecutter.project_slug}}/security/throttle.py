@@ -20,12 +20,16 @@ MAX_USERNAME = 254  # the email field's length, inside django-axes' 255-characte
 
 def too_many_requests(request, exception=None, retry_after=None, reason="rate_limit"):
     """RATELIMIT_VIEW and handler429 (allauth): a rate limit was hit."""
-    # Once per client, reason and minute: a flood must not turn into a flood of log lines and rows.
-    if cache.add(f"throttled-event:{reason}:{client_ip(request)}", 1, timeout=60):
-        record(Event.THROTTLED, Outcome.DENIED, request, reason=reason)
+    record_throttled(request, reason)
     response = HttpResponse(throttled_page(), status=429)
     response["Retry-After"] = str(retry_after or settings.RATELIMIT_RETRY_AFTER)
     return response
+
+
+def record_throttled(request, reason):
+    """Once per client, reason and minute: a flood must not turn into a flood of log lines and rows."""
+    if cache.add(f"throttled-event:{reason}:{client_ip(request)}", 1, timeout=60):
+        record(Event.THROTTLED, Outcome.DENIED, request, reason=reason)
 
 
 @functools.cache
