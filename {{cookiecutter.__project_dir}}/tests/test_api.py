@@ -270,6 +270,19 @@ def test_validation_errors_name_the_fields(editor):
 
 
 @pytest.mark.django_db
+def test_data_the_schema_does_not_allow_is_a_400(editor):
+    _, secret = make_token(editor)
+    client = api_client(secret)
+    # A number where the schema says string; a length counted as sent, not after stripping whitespace.
+    for data in ({"title": 7}, {"title": "x", "body": 0}, {"title": "\n" + "x" * 200}):
+        assert set(assert_problem(post_json(client, LIST, data), 400)["errors"]) <= {"title", "body"}
+    assert not Document.objects.exists()
+    for query in ("page=", "page=1&page=2", "page=last", "page=-1", "page=\N{SUPERSCRIPT TWO}"):  # one integer
+        assert set(assert_problem(client.get(f"{LIST}?{query}"), 400)["errors"]) == {"page"}
+    assert client.get(f"{LIST}?page=1").status_code == 200
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "raw",
     [
@@ -414,4 +427,7 @@ def test_the_schema_is_openapi_3_for_signed_in_clients_only(editor):
     schema = response.json()
     assert schema["openapi"].startswith("3.")
     assert {"/api/documents/", "/api/documents/{id}/"} <= set(schema["paths"])
+    problem = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    operations = [operation for path in schema["paths"].values() for operation in path.values()]
+    assert all(operation["responses"]["default"]["content"] == problem for operation in operations)  # every error
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")  # a complete, valid schema

@@ -177,7 +177,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["{{ cookiecutter.project_slug }}.api.throttling.TokenOrUserThrottle"],
     "DEFAULT_THROTTLE_RATES": API_RATES,
     "EXCEPTION_HANDLER": "{{ cookiecutter.project_slug }}.api.errors.exception_handler",  # problem+json, no trace
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",  # with PAGE_SIZE:
+    "DEFAULT_PAGINATION_CLASS": "{{ cookiecutter.project_slug }}.api.pagination.PageNumberPagination",  # with PAGE_SIZE:
     "PAGE_SIZE": 50,  # a list is never one unbounded query and answer (memory and database DoS)
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",  # the schema states exactly what is accepted
 }
@@ -194,6 +194,10 @@ SPECTACULAR_SETTINGS = {  # the OpenAPI schema at /api/schema/ (no interactive p
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the schema is for users, not scanners
     "COMPONENT_SPLIT_REQUEST": True,  # read-only fields (owner, id) never described as writable
+    "POSTPROCESSING_HOOKS": [  # errors and text rules described too: an exact contract, checked by fuzzing
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "{{ cookiecutter.project_slug }}.api.schema.describe_problems",
+    ],
 }
 # Answers are data, never pages: nothing in them may load or run, and no site may frame them.
 API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
