@@ -181,7 +181,10 @@ def database(name="DATABASE_URL", default="sqlite:///db.sqlite3"):
         raise ImproperlyConfigured(
             f"{name} must start with one of {', '.join(s + '://' for s in SUPPORTED_DATABASES)}; got {scheme!r}."
         )
-    config = environ.Env.db_url_config(url)
+    try:
+        config = environ.Env.db_url_config(url)
+    except ValueError as error:  # a malformed port, for one: name the variable, not only the value
+        raise ImproperlyConfigured(f"{name} is not a valid database URL: {error}.") from error
     if config["ENGINE"] == "django.db.backends.sqlite3":
         path = config["NAME"]
         if path != ":memory:":

@@ -107,7 +107,11 @@ def test_wsgi_server_refuses_to_boot_without_a_secret_key():
 
 @pytest.mark.parametrize(
     ("url", "message"),
-    [("mysql://u:p@h/db", "DATABASE_URL must start with one of"), ("not a url", "DATABASE_URL must start")],
+    [
+        ("mysql://u:p@h/db", "DATABASE_URL must start with one of"),
+        ("not a url", "DATABASE_URL must start"),
+        ("postgres://app:pw@db.internal:54x2/app", "DATABASE_URL is not a valid database URL: Port could not"),
+    ],
 )
 def test_unsupported_database_url_is_refused(monkeypatch, url, message):
     from config import env

@@ -38,7 +38,7 @@ class OwnerOrManagerMixin:
 
 class DocumentListView(PermissionRequiredMixin, ListView):
     permission_required = "documents.view_document"
-    model = Document
+    queryset = Document.objects.select_related("owner")  # each row names its owner: one query, not one per row
     paginate_by = 50
 
 
