@@ -101,6 +101,30 @@ def security_events(log):
     return events
 
 
+NGINX_MAIN_CONF = """\
+user root;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {tmp}/access.log;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    {http}
+}}
+"""
+
+
+def nginx_main_conf(tmp, http):
+    """A main nginx.conf that keeps every file nginx writes under tmp, with `http` inside its http block."""
+    return NGINX_MAIN_CONF.format(tmp=tmp, http=http)
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -22,27 +22,12 @@ import urllib.error
 import uuid
 
 import pytest
-from live import free_port, stop, wait_for_port
+from live import free_port, nginx_main_conf, stop, wait_for_port
 
 pytestmark = pytest.mark.live
 
 SYSTEMD = "/lib/systemd"  # where Debian installs the two programs; they are not on PATH
 
-NGINX_CONF = """\
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log;
-events {{ worker_connections 64; }}
-http {{
-    access_log {tmp}/access.log;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    {servers}
-}}
-"""
 
 
 def openssl(*args):
@@ -157,7 +142,7 @@ def test_the_application_log_reaches_the_collector_only_over_mutual_tls(live_sit
     nginx_dir = tmp_path / "nginx"
     nginx_dir.mkdir()
     servers = server_block(ports["collector"], collector_cert) + server_block(ports["impostor"], impostor_cert)
-    (nginx_dir / "nginx.conf").write_text(NGINX_CONF.format(tmp=nginx_dir, servers=servers))
+    (nginx_dir / "nginx.conf").write_text(nginx_main_conf(nginx_dir, servers))
     nginx_bin = shutil.which("nginx") or "/usr/sbin/nginx"
     processes = []
     try:

@@ -21,7 +21,7 @@ import sys
 import time
 
 import pytest
-from live import PASSWORD, free_port, observatory_grade, security_events, stop, wait_for_port
+from live import PASSWORD, free_port, nginx_main_conf, observatory_grade, security_events, stop, wait_for_port
 
 pytestmark = pytest.mark.live
 
@@ -40,23 +40,6 @@ SECURITY_HEADERS = [
 ]
 CLIENT = "127.0.0.5"  # the test's client address; nginx reaches gunicorn from 127.0.0.1, the trusted proxy
 
-MAIN_CONF = """\
-user root;
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log {tmp}/access.log;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/site.conf;
-}}
-"""
 
 
 def localise(site_conf, ports, cert, key, rsa, domain, webroot):
@@ -98,7 +81,7 @@ def nginx(live_site, tmp_path_factory):
             shipped, ports, live_site.cert, live_site.cert.with_name("key.pem"), rsa, domain, tmp / "acme"
         ).replace("/var/log/nginx/access.log", str(tmp / "access.log"))
     )
-    (tmp / "nginx.conf").write_text(MAIN_CONF.format(tmp=tmp))
+    (tmp / "nginx.conf").write_text(nginx_main_conf(tmp, f"include {tmp}/site.conf;"))
     nginx_bin = shutil.which("nginx") or "/usr/sbin/nginx"
     check = subprocess.run(
         [nginx_bin, "-t", "-p", str(tmp), "-c", str(tmp / "nginx.conf")], capture_output=True, text=True

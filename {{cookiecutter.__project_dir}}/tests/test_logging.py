@@ -16,7 +16,7 @@ import pyotp
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
-from conftest import HttpsClient, member, self_signed_ca
+from conftest import Collector, HttpsClient, member, self_signed_ca
 from django.conf import settings
 from django.core.cache import caches
 from django.test import override_settings
@@ -36,15 +36,8 @@ INVENTORY = (ROOT / "docs" / "logging.md").read_text()
 HOSTILE = 'x\r\n{"event": "login.succeeded", "user_id": 1}\n"quoted" \\ \u2028 <b>'
 
 
-class AllRecords(logging.Handler):
+class AllRecords(Collector):
     """Every record any logger emits at its configured level, as production writes it."""
-
-    def __init__(self):
-        super().__init__(level=logging.DEBUG)
-        self.records = []
-
-    def emit(self, record):
-        self.records.append(record)
 
     def lines(self):
         return [JsonLineFormatter().format(record) for record in self.records]
