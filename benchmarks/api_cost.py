@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from hardening_overhead import make_hardened, pinned_to, serve, worker_cpu_seconds  # noqa: E402
-from live import start_redis, stop  # noqa: E402
+from live.processes import start_redis, stop  # noqa: E402
 from request_cost import total  # noqa: E402
 
 VIEWS = """from rest_framework.generics import ListAPIView

@@ -6,12 +6,11 @@ Both projects serve one small template through gunicorn on 127.0.0.1 (one worker
 with 4 threads), loaded by wrk (Debian package) with 4 connections. The server runs pinned to one
 CPU and wrk to another, so the figure is the server's own cost per request, not a share of CPUs
 the load generator also competes for (unpinned, run-to-run spread on a 2-core machine was +-4%).
-The variants run alternately (A B C A B C ...) so drift hits them alike; the figures are ratios
+The variants run alternately (A B A B ...) so drift hits them alike; the figures are ratios
 of medians: requests/s, and the worker's own CPU time per request (user + system, from /proc),
 which leaves out the time the worker waits for wrk.
   plain     - django-admin startproject, DEBUG off, its default middleware
   hardened  - the baked project, production settings (every middleware of the template, Redis)
-  stock-csp - the same, with django-csp's own per-response policy building instead of the compiled one
 The baked project sits behind a (simulated) TLS proxy: wrk sends X-Forwarded-Proto: https and the
 project trusts 127.0.0.1, as behind deploy/nginx.
 """
@@ -31,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from conftest import bake, read_env  # noqa: E402
-from live import free_port, start_redis, stop, wait_for_port  # noqa: E402
+from live.processes import free_port, start_redis, stop, wait_for_port  # noqa: E402
 
 TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
@@ -43,14 +42,6 @@ VIEW = """from django.shortcuts import render
 
 def bench(request):
     return render(request, "bench.html", {"title": "Benchmark", "items": range(20)})
-"""
-STOCK_CSP = """from csp.middleware import CSPMiddleware
-
-from {slug}.security.middleware import SecurityHeadersMiddleware
-
-
-class StockCSPHeadersMiddleware(SecurityHeadersMiddleware):
-    process_response = CSPMiddleware.process_response  # django-csp's own: builds the policy every time
 """
 PLAIN_URLS = """from django.urls import path
 
@@ -66,15 +57,8 @@ from config.urls import urlpatterns as project_urlpatterns
 urlpatterns = [path("bench/", bench), *project_urlpatterns]
 """
 HARDENED_SETTINGS = """from config.settings.prod import *  # noqa: F403
-from config.settings.prod import MIDDLEWARE
 
 ROOT_URLCONF = "config.bench_urls"
-if os.environ.get("BENCH_STOCK_CSP"):
-    MIDDLEWARE = [
-        "config.bench_stock_csp.StockCSPHeadersMiddleware" if m.endswith(".SecurityHeadersMiddleware") else m
-        for m in MIDDLEWARE
-    ]
-    assert "config.bench_stock_csp.StockCSPHeadersMiddleware" in MIDDLEWARE
 """
 
 
@@ -98,9 +82,8 @@ def make_plain(root):
 def make_hardened(root, redis_port):
     project = bake(root)
     (project / "config" / "bench_view.py").write_text(VIEW)
-    (project / "config" / "bench_stock_csp.py").write_text(STOCK_CSP.format(slug=project.name))
     (project / "config" / "bench_urls.py").write_text(HARDENED_URLS)
-    (project / "config" / "settings" / "bench.py").write_text("import os\n\n" + HARDENED_SETTINGS)
+    (project / "config" / "settings" / "bench.py").write_text(HARDENED_SETTINGS)
     (project / "templates" / "bench.html").write_text(TEMPLATE)
     env = {
         **read_env(project / ".env"),
@@ -136,7 +119,7 @@ def pinned_to(cpus):
 ACCESS_LOGS = {
     "none": "no access log, gunicorn's default",
     "gunicorn": "gunicorn's own access logger, writing to /dev/null",
-    "shipped": "the baked project's deploy/gunicorn.conf.py for both projects (its AccessLogger), to /dev/null",
+    "shipped": "the baked project's deploy/gunicorn.conf.py for both projects (gunicorn's logger, keys masked)",
 }
 
 
@@ -205,8 +188,7 @@ def main():
         print("one CPU only: server and wrk share it, expect a noisier ratio")
 
     with projects() as (tmp, plain, hardened):
-        stock = (hardened[0], {**hardened[1], "BENCH_STOCK_CSP": "1"}, hardened[2])
-        variants = {"plain": plain, "hardened": hardened, "stock-csp": stock}
+        variants = {"plain": plain, "hardened": hardened}
         shipped_conf = hardened[0] / "deploy" / "gunicorn.conf.py"
         print(f"access log: {ACCESS_LOGS[args.access_log]}")
         with (tmp / "gunicorn.log").open("wb") as log:
@@ -235,9 +217,8 @@ def report(worker_class, results):
     for name, runs in results.items():
         print(f"{worker_class:8} {name:10} median {rates[name]:6.0f} req/s {cpu[name]:5.0f} us CPU/request  runs "
               f"{[round(rate) for rate, _ in runs]} req/s {[round(micros) for _, micros in runs]} us")  # fmt: skip
-    for name in ("hardened", "stock-csp"):
-        print(f"{worker_class:8} {name}/plain: throughput {rates[name] / rates['plain']:.3f}, "
-              f"CPU per request {cpu['plain'] / cpu[name]:.3f}")  # fmt: skip
+    print(f"{worker_class:8} hardened/plain: throughput {rates['hardened'] / rates['plain']:.3f}, "
+          f"CPU per request {cpu['plain'] / cpu['hardened']:.3f}")  # fmt: skip
 
 
 if __name__ == "__main__":

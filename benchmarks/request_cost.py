@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from hardening_overhead import ACCESS_LOGS, gunicorn_command, projects  # noqa: E402
-from live import free_port, stop, wait_for_port  # noqa: E402
+from live.processes import free_port, stop, wait_for_port  # noqa: E402
 
 # Runs inside valgrind: set up Django, drop the named middleware, serve the page N times.
 DRIVER = """

@@ -102,6 +102,13 @@ def environment(answers):
             "Comma-separated host names this site answers to in production. Never '*'.",
         ),
         (
+            "DJANGO_SITE_URL",
+            "",
+            False,
+            "The site's address, which links in mail lead to: https://HOST[:PORT], HOST one of DJANGO_ALLOWED_HOSTS."
+            " Empty: https:// and the first of them.",
+        ),
+        (
             "DJANGO_TRUSTED_PROXIES",
             "",
             False,
@@ -197,14 +204,21 @@ def write_answers(project_dir, answers):
     (project_dir / ".cookiecutter.json").write_text(json.dumps(answers, indent=2, ensure_ascii=False) + "\n")
 
 
-def next_steps(project_dir):
+def next_steps(project_dir, answers):
+    if answers["database"] == "postgresql":
+        # bin/serve migrates and serves on the DATABASE_URL of .env: the roles must exist first.
+        database = """  set -a; . ./.env; set +a   # once: the database and its two roles, with the passwords of .env
+  sudo --preserve-env=POSTGRES_OWNER_PASSWORD,POSTGRES_APP_PASSWORD -u postgres psql < deploy/postgresql/roles.sql
+  ./bin/serve      # install, migrate and serve on http://127.0.0.1:8000 (PostgreSQL, DATABASE_URL in .env)"""
+    else:
+        database = "  ./bin/serve      # install, migrate and serve on http://127.0.0.1:8000 (SQLite, db.sqlite3)"
     return f"""
 Project created in {project_dir}
 Secrets were written to .env (mode 0600, git-ignored). Keep it out of version control.
 
 Next steps:
   cd {project_dir.name}
-  ./bin/serve      # install, migrate and serve on http://127.0.0.1:8000 (SQLite)
+{database}
   ./bin/test       # run the security test suite
 """
 
@@ -214,7 +228,7 @@ def main():
     remove_unselected(project_dir, ANSWERS)
     write_env_files(project_dir, ANSWERS)
     write_answers(project_dir, ANSWERS)
-    print(next_steps(project_dir))
+    print(next_steps(project_dir, ANSWERS))
     return 0
 
 

@@ -82,7 +82,15 @@ def baked(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def live_site(tmp_path_factory):
-    """A baked project served by gunicorn over TLS with production settings (tests/live.py)."""
-    from live import serve
+    """A baked project served by gunicorn over TLS with production settings (tests/live/serve.py)."""
+    from live.serve import serve
 
     yield from serve(tmp_path_factory.mktemp("live"))
+
+
+@pytest.fixture(scope="session")
+def nginx(live_site, tmp_path_factory):
+    """The shipped nginx configuration in front of the live project (tests/live/nginx.py)."""
+    from live.nginx import serve_nginx
+
+    yield from serve_nginx(live_site, tmp_path_factory.mktemp("nginx"))

@@ -59,3 +59,17 @@ def test_the_matrix_has_every_requirement_once_and_names_real_proofs(baked, opti
     assert problems == []
     still_open = {rid for rid, _, _, status, _ in rows if status == "OPEN"}
     assert still_open == OPEN_IN_DEFAULT_BAKE | also_open
+
+
+@pytest.mark.parametrize("option_set", ["defaults", "alternatives"])
+def test_every_template_test_the_docs_name_exists(baked, option_set):
+    # The baked suite checks the project's own tests that its docs name; these are the template's.
+    project = baked(option_set)
+    exists = template_tests()
+    named = {
+        (doc.relative_to(project).as_posix(), f"{file}::{name}")
+        for doc in [project / "README.md", *sorted((project / "docs").glob("*.md"))]
+        for file, name in TEMPLATE_TEST.findall(doc.read_text())
+    }
+    assert named, "no template test named anywhere: the pattern no longer matches the docs"
+    assert sorted((doc, test) for doc, test in named if tuple(test.split("::")) not in exists) == []

@@ -7,9 +7,10 @@ import shutil
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from conftest import OPTION_SETS, ROOT, bake, load_hook, read_env
+from conftest import OPTION_SETS, ROOT, bake, load_hook, read_env, run
 from cookiecutter.exceptions import FailedHookException
 
 SECRET_KEYS = {"DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_MFA_KEY"}
@@ -218,3 +219,19 @@ def test_cli_exits_1_with_one_line_naming_field_value_and_rule(tmp_path):
     assert result.returncode == 1
     assert "ERROR: project_slug 'Bad-Slug' must be a lowercase Python identifier" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_import_against_the_apps_direction_fails_the_bake_s_import_contract(baked, tmp_path):
+    # bin/test runs lint-imports on [tool.importlinter]: the bake keeps the contract, and a lower app
+    # importing a higher one breaks it.
+    lint = [str(Path(sys.executable).parent / "lint-imports"), "--no-logo", "--no-cache"]
+    kept = run(lint, baked("defaults"))
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+    slug = baked("defaults").name
+    project = tmp_path / slug
+    shutil.copytree(baked("defaults"), project)
+    emails = project / slug / "core" / "emails.py"
+    emails.write_text(emails.read_text() + "\nfrom ..accounts import models  # noqa: E402, F401\n")
+    broken = run(lint, project)
+    assert broken.returncode == 1
+    assert f"{slug}.core is not allowed to import {slug}.accounts" in broken.stdout

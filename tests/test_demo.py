@@ -7,7 +7,7 @@ import time
 import urllib.request
 
 from conftest import ROOT
-from live import free_port
+from live.processes import free_port
 
 
 def test_demo_bakes_and_serves_the_site(tmp_path):

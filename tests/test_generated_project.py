@@ -37,4 +37,6 @@ def test_deploy_checklist_is_clean_with_prod_settings_and_generated_env(baked, o
         cwd=project,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    # One silence, written beside it in prod.py: django-ratelimit's "backend not officially supported"
+    # warning, which its check gives any backend not on its list (throttling/cache.py counts in Redis).
+    assert "System check identified no issues (1 silenced)." in result.stdout

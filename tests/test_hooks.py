@@ -154,3 +154,22 @@ def test_rendered_hooks_pass_ruff(tmp_path, name):
     hook.write_text(render_hook(name, project_name='Quote " and \\ backslash', project_slug="quoted"))
     result = run([sys.executable, "-m", "ruff", "check", "--config", str(ROOT / "pyproject.toml"), str(hook)], tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("database", "named", "never"), [("sqlite", "SQLite", "PostgreSQL"), ("postgresql", "PostgreSQL", "SQLite")]
+)
+def test_next_steps_name_the_database_bin_serve_uses(database, named, never):
+    hook = load_hook("post_gen_project", database=database)
+    steps = hook.next_steps(TEMPLATE_PROJECT, hook.ANSWERS)
+    serve = next(line for line in steps.splitlines() if line.strip().startswith("./bin/serve"))
+    assert named in serve
+    assert never not in steps
+    # bin/serve migrates on .env's DATABASE_URL: for PostgreSQL its roles are created before that line.
+    commands = [line.split("#")[0].strip() for line in steps.splitlines()]
+    setup = [command for command in commands[: commands.index("./bin/serve")] if "roles.sql" in command]
+    assert bool(setup) == (database == "postgresql")
+    for command in setup:
+        script = command.rsplit("<", 1)[1].strip()
+        assert (TEMPLATE_PROJECT / script).is_file()
+        assert "POSTGRES_OWNER_PASSWORD,POSTGRES_APP_PASSWORD" in command

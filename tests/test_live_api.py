@@ -1,8 +1,8 @@
 """Tier 3: the REST API served for real (gunicorn over TLS, production settings, Redis).
 
 schemathesis fuzzes every operation of the API's own OpenAPI schema with an Editor's read-write token,
-on a third gunicorn of the same bake whose only difference is raised API rates (LIVE_TEST_API_RATE,
-test-only settings in tests/live.py): fuzzing needs hundreds of requests a minute, and the throttles
+on a third gunicorn of the same bake whose only difference is raised API rates (LIVE_TEST_API_RATE, in
+the test-only tests/live/project_files/settings.py): fuzzing needs hundreds of requests a minute, and the throttles
 are proved on the two production gunicorns, where one token's burst spread over both hosts gets
 exactly its per-minute limit through, because both count in the same Redis.
 """
@@ -16,35 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from live import free_port, start_gunicorn, stop
+from live.accounts import make_token
+from live.processes import free_port, start_gunicorn, stop
 
 pytestmark = pytest.mark.live
 
 TOKEN_LIMIT = 60  # API_RATES["api_user"] in the baked project's security.py, per token and minute
 CLIENT = "127.0.0.40"  # a loopback address of its own: no other test's requests count against it
 JSON_TYPES = {"application/json", "application/problem+json"}
-
-EDITOR_SCRIPT = """
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import encrypt
-from django.contrib.auth.models import Group
-from {slug}.accounts.models import User
-from {slug}.api.models import Token
-user, created = User.objects.get_or_create(email={email!r})
-if created:
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    secret = {{"secret": encrypt("JBSWY3DPEHPK3PXP")}}
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data=secret)
-    user.groups.add(Group.objects.get(name="Editors"))
-print(Token.objects.create(user=user, name={name!r}, scope="read-write")[1])
-"""
-
-
-def make_token(site, name, email="api-editor@example.com"):
-    """A read-write token of an Editor with a second factor, made as the server makes one."""
-    script = EDITOR_SCRIPT.format(slug=site.project.name, email=email, name=name)
-    return site.manage("shell", "-c", script).stdout.split()[-1]
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +55,7 @@ def test_schemathesis_finds_no_server_error_no_schema_mismatch_and_no_non_json_a
          # that itself, before the application, with an HTML 414 (as nginx does for its own limit).
          "--seed", "20261205",
          "--report", "har", "--report-har-path", str(har), "--no-color",
-         "--exclude-path-regex", "__test__"],  # tests/live.py's test-only error pages: a 500 is their job
+         "--exclude-path-regex", "__test__"],  # live/project_files/urls.py: error pages on demand
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )  # fmt: skip
     elapsed = time.monotonic() - started

@@ -12,7 +12,7 @@ import time
 
 import pyotp
 import pytest
-from live import PASSWORD
+from live.accounts import PASSWORD
 
 pytestmark = pytest.mark.live
 
@@ -71,6 +71,7 @@ class Recorder:
         # A script stopped by the policy (a Trusted Types refusal throws) is a broken page too.
         self.page.on("pageerror", lambda error: self.violations.append({"page": self.page.url, "error": str(error)}))
         self.visited = []
+        self.brands = {}  # url: the name the page's header shows for the site
 
     def _console(self, message):
         text = message.text
@@ -82,6 +83,7 @@ class Recorder:
     def goto(self, url, status=200):
         response = self.page.goto(url)
         self.visited.append((url, response.status))
+        self.read_brand()
         assert response.status == status, (url, response.status)
         return response
 
@@ -92,8 +94,14 @@ class Recorder:
             self.page.click(button)
         response = navigation.value
         self.visited.append((self.page.url, response.status))
+        self.read_brand()
         assert response.status == status, (self.page.url, response.status)
         return response
+
+    def read_brand(self):
+        brand = self.page.query_selector("header .brand")
+        if brand is not None:
+            self.brands[self.page.url] = brand.text_content()
 
     def close(self):
         self.context.close()
@@ -252,6 +260,9 @@ def test_every_page_and_form_runs_with_zero_csp_violations(browser, live_site):
         print(json.dumps({"visited": browser_session.visited, "violations": browser_session.violations}, indent=1))
         browser_session.close()
     assert browser_session.violations == []
+    # Every page that shows the site's name shows the project's, never the host the request named.
+    assert len(browser_session.brands) > 20
+    assert {url: name for url, name in browser_session.brands.items() if name != "My Secure Site"} == {}
 
 
 def test_a_violation_is_seen_by_the_browser_and_reported_to_the_project(browser, live_site):
@@ -275,7 +286,7 @@ def test_a_violation_is_seen_by_the_browser_and_reported_to_the_project(browser,
         browser_session.close()
 
 
-PASSKEY_USER = "passkey@example.com"  # tests/live.py: a member with a password and no factor yet
+PASSKEY_USER = "passkey@example.com"  # tests/live/accounts.py: a member with a password and no factor yet
 
 
 def with_virtual_authenticator(recorder):

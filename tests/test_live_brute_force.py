@@ -12,7 +12,7 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from live import PASSWORD
+from live.accounts import PASSWORD
 
 pytestmark = pytest.mark.live
 

@@ -22,7 +22,8 @@ import urllib.error
 import uuid
 
 import pytest
-from live import free_port, nginx_main_conf, stop, wait_for_port
+from live.nginx import nginx_main_conf
+from live.processes import free_port, stop, wait_for_port
 
 pytestmark = pytest.mark.live
 

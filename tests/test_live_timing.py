@@ -12,7 +12,7 @@ import time
 import urllib.parse
 
 import pytest
-from live import PASSWORD
+from live.accounts import PASSWORD
 
 pytestmark = pytest.mark.live
 SAMPLES = 30

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -79,6 +80,24 @@ def allowed_hosts(name="DJANGO_ALLOWED_HOSTS"):
     return hosts
 
 
+def site_url(hosts, name="DJANGO_SITE_URL"):
+    """The site's own origin, which links in mail lead to (accounts/adapters.py), never the Host a request
+    named: https://HOST or https://HOST:PORT, HOST one of ALLOWED_HOSTS. Unset: the first of them."""
+    value = lookup(name) or f"https://{hosts[0].lstrip('.')}"
+    parts = urllib.parse.urlsplit(value)
+    try:
+        host = f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname
+    except ValueError:  # a port that is not a number
+        host = None
+    if parts.scheme != "https" or host != parts.netloc or parts.path.strip("/") or parts.query or parts.fragment:
+        host = None
+    if not host or not validate_host(parts.hostname, hosts):
+        raise ImproperlyConfigured(
+            f"{name} must be the site's address, https://HOST or https://HOST:PORT, HOST one of DJANGO_ALLOWED_HOSTS."
+        )
+    return f"https://{host}"
+
+
 def secret_key_fallbacks(name="DJANGO_SECRET_KEY_FALLBACKS"):
     """Earlier secret keys, each checked as DJANGO_SECRET_KEY: what they signed (sessions, reset links)
     stays valid while a new DJANGO_SECRET_KEY takes over (docs/keys.md)."""
@@ -131,7 +150,7 @@ def email(name="EMAIL_URL"):
     config = environ.Env.email_url_config(value)
     cafile = config.pop("OPTIONS", {}).get("SSL_CAFILE")
     if cafile:  # ?ssl_cafile=PATH: the relay's private CA, trusted alone
-        config["EMAIL_BACKEND"] = "{{ cookiecutter.project_slug }}.security.mail.PrivateCaEmailBackend"
+        config["EMAIL_BACKEND"] = "{{ cookiecutter.project_slug }}.core.mail.PrivateCaEmailBackend"
         config["EMAIL_SSL_CAFILE"] = cafile
     return config
 
@@ -198,8 +217,15 @@ def database(name="DATABASE_URL", default="sqlite:///db.sqlite3"):
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             }
     else:
-        config["CONN_MAX_AGE"] = 60  # reuse connections instead of paying a TLS and auth handshake per request
-        config["CONN_HEALTH_CHECKS"] = True  # a connection the database dropped is replaced, not used
+        # A new connection per request (?conn_max_age=60 in the URL reuses them): a query on a kept
+        # connection to a database that hangs waits for it, until gunicorn kills the worker at 30 s,
+        # while a new connection gives up after connect_timeout and the page is a 503 (hardening/error_pages.py).
+        config.setdefault("CONN_MAX_AGE", 0)
+        config["CONN_HEALTH_CHECKS"] = True  # a kept connection the database dropped is replaced, not used
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", 2)  # seconds (libpq's minimum): a database that does not answer
+        # A query stuck on locks or a runaway plan is cancelled by the server before the worker is killed.
+        options.setdefault("options", "-c statement_timeout=20s")
     return config
 
 

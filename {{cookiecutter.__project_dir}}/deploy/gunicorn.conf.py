@@ -3,14 +3,19 @@
 Every value can be overridden from the environment; the defaults suit one host behind deploy/nginx.
 """
 
+import ipaddress
+import logging
 import multiprocessing
 import os
 import re
-from types import SimpleNamespace
-
-from gunicorn.glogging import Logger
+import sys
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")  # loopback only: nginx is the way in
+# The application is loaded once, by the master, before the workers are forked: a refused
+# environment stops the boot with one line (config/wsgi.py), not one traceback per worker. A reload
+# (HUP, `systemctl reload`) re-reads this file and replaces the workers but keeps the loaded code and
+# settings: after changing either, restart.
+preload_app = True
 # Two workers per core, plus one. Each password check holds 64 MiB (accounts/hashers.py): keep
 # workers x 64 MiB well inside the memory left after the rest of the host.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
@@ -25,7 +30,7 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 # X-Forwarded-Proto (and thus HTTPS) is believed only from the proxies the application trusts.
 forwarded_allow_ips = os.environ.get("DJANGO_TRUSTED_PROXIES", "") or "127.0.0.1,::1"
-accesslog = "-"  # written by AccessLogger, below
+accesslog = "-"  # stdout (logconfig_dict, below)
 # The id the application answered with (the proxy's when well-formed), as in the security events.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 errorlog = "-"
@@ -37,65 +42,61 @@ proc_name = "{{ cookiecutter.project_slug }}"
 KEY_IN_PATH = re.compile(r"(/password/reset/key/|/confirm-email/)[^/?\s]+")
 
 
-class Environ:
-    """A WSGI environ as gunicorn's Logger.atoms() reads it: any key by name, and among its entries
-    only those the access log format names."""
+class MaskKeys(logging.Filter):
+    """On gunicorn's access logger: the request line and path of each line, keys masked. gunicorn logs
+    every access line with its fields as the record's arguments (a dict)."""
 
-    __slots__ = ("environ", "names")
-
-    def __init__(self, environ, names):
-        self.environ, self.names = environ, names
-
-    def get(self, key, default=None):
-        return self.environ.get(key, default)
-
-    def __getitem__(self, key):
-        return self.environ[key]
-
-    def items(self):
-        return named(self.environ, self.names)
+    def filter(self, record):
+        if isinstance(record.args, dict):
+            for field in ("r", "U"):
+                if isinstance(record.args.get(field), str):
+                    record.args[field] = KEY_IN_PATH.sub(r"\1[key]", record.args[field])
+        return True
 
 
-def named(headers, names):
-    """The (name, value) pairs of headers or environ whose lower-cased name is in `names`."""
-    if not names:
-        return ()
-    if hasattr(headers, "items"):
-        headers = headers.items()
-    return [(name, value) for name, value in headers if name.lower() in names]
+# gunicorn's own loggers and handlers (stdout for access lines, stderr for the rest), with the filter.
+logconfig_dict = {
+    "root": {"level": "INFO", "handlers": ["errors"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["errors"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["access"], "filters": ["mask_keys"], "propagate": False},
+    },
+    "filters": {"mask_keys": {"()": MaskKeys}},
+    "handlers": {
+        "errors": {"class": "logging.StreamHandler", "formatter": "generic", "stream": "ext://sys.stderr"},
+        "access": {"class": "logging.StreamHandler", "formatter": "line", "stream": "ext://sys.stdout"},
+    },
+    "formatters": {
+        "generic": {
+            "format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s",
+            "datefmt": "[%Y-%m-%d %H:%M:%S %z]",
+        },
+        "line": {"format": "%(message)s"},
+    },
+}
+
+# A container listens on its own interface, which only the proxy's network reaches (Dockerfile).
+IN_CONTAINER = "GUNICORN_BIND_IN_CONTAINER"
 
 
-class AccessLogger(Logger):
-    """gunicorn's logger, building each access line from only the fields access_log_format names.
+def on_this_machine(address):
+    """A Unix socket, or a loopback address (gunicorn's parsed form: a path, an fd, or (host, port))."""
+    if isinstance(address, str):
+        return True
+    if not isinstance(address, tuple):
+        return False  # an inherited file descriptor: where it listens is not known
+    try:
+        return address[0] == "localhost" or ipaddress.ip_address(address[0]).is_loopback
+    except ValueError:
+        return False
 
-    The stock logger copies and escapes every request header, response header and environ entry,
-    some 60 values, on every request, for a line that uses six: about 11 us per request, as much
-    again as the rest of the logging. The lines are the stock logger's, byte for byte
-    (tests/test_access_log.py), but for the one-time keys it masks (KEY_IN_PATH).
-    """
 
-    def setup(self, cfg):
-        super().setup(cfg)
-        # gunicorn looks {name}i/o/e fields up lower-cased, and the one-letter ones as written.
-        fields = re.findall(r"%\(([^)]*)\)", cfg.access_log_format)
-        self.fields = {field.lower() if field.startswith("{") else field for field in fields}
-        self.fields_from = {
-            source: {field[1:-2] for field in self.fields if field.startswith("{") and field.endswith("}" + source)}
-            for source in "ioe"  # request headers, response headers, environ
-        }
-
-    def atoms(self, resp, req, environ, request_time):
-        fields_from = self.fields_from
-        response = SimpleNamespace(  # what atoms() reads of a response
-            status=resp.status, sent=getattr(resp, "sent", None), headers=named(resp.headers, fields_from["o"])
+def on_starting(server):
+    """Refuse to listen where anything but nginx could connect: a few idle connections starve the
+    sync workers, and gunicorn's own error pages carry no security headers (docs/connections.md)."""
+    exposed = [address for address in server.cfg.address if not on_this_machine(address)]
+    if exposed and os.environ.get(IN_CONTAINER) != "yes":
+        sys.exit(
+            f"GUNICORN_BIND must be a loopback address or unix:PATH, not {', '.join(server.cfg.bind)}: only nginx"
+            f" may reach gunicorn ({IN_CONTAINER}=yes where only the proxy's network can, as in a container)."
         )
-        request_headers = named(getattr(req, "headers", req), fields_from["i"])
-        atoms = super().atoms(response, request_headers, Environ(environ, fields_from["e"]), request_time)
-        atoms = {field: value for field, value in atoms.items() if field in self.fields}
-        for field in ("r", "U"):
-            if field in atoms:
-                atoms[field] = KEY_IN_PATH.sub(r"\1[key]", atoms[field])
-        return atoms
-
-
-logger_class = AccessLogger

@@ -7,7 +7,6 @@ import json
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
-from conftest import HttpsClient, verified
 from django.contrib.auth.models import Group
 from django.urls import get_resolver, reverse
 
@@ -24,6 +23,8 @@ from {{ cookiecutter.project_slug }}.documents.views import (
     DocumentUpdateView,
     OwnerOrManagerMixin,
 )
+
+from tests.helpers.clients import HttpsClient, verified
 
 ACTORS = ["anonymous", "no role", *ROLES]
 

@@ -5,7 +5,6 @@ import re
 import string
 
 import pytest
-from conftest import HttpsClient, member, signed_in, verified
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -15,6 +14,9 @@ from django.urls import reverse
 
 from config.settings import security
 from {{ cookiecutter.project_slug }}.accounts.models import User
+
+from tests.helpers.clients import HttpsClient, signed_in, verified
+from tests.helpers.users import member
 
 
 @pytest.mark.django_db

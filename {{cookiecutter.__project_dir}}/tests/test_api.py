@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
-from conftest import HttpsClient, member, reauthenticated, verified
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -19,6 +18,9 @@ from django.utils import timezone
 
 from {{ cookiecutter.project_slug }}.api.models import Token
 from {{ cookiecutter.project_slug }}.documents.models import Document
+
+from tests.helpers.clients import HttpsClient, reauthenticated, verified
+from tests.helpers.users import member
 
 PROBLEM = "application/problem+json"
 API_CSP = "default-src 'none'; frame-ancestors 'none'"

@@ -7,11 +7,13 @@ import contextlib
 import pyotp
 import pytest
 from allauth.mfa.models import Authenticator
-from conftest import member, reauthenticated, verified
 from django.db import DatabaseError, connection
 from django.urls import reverse
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+
+from tests.helpers.clients import reauthenticated, verified
+from tests.helpers.users import member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_signup")]
 

@@ -2,56 +2,23 @@
 127.0.0.1: only five hex digits of the SHA-1 leave; an unreachable service lets the password through
 (fail-open) and is recorded."""
 
-import hashlib
-import http.server
 import re
 import threading
 import time
 
 import pytest
-from conftest import HttpsClient, verified
 from django.test import override_settings
 from django.urls import reverse
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.security.events import Event
+from {{ cookiecutter.project_slug }}.audit.events import Event
+
+from tests.helpers.clients import verified
+from tests.helpers.pwned_range import BREACHED, QuietServer, RangeServer, sha1
+from tests.helpers.users import sign_up
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_signup")]
-BREACHED = "correct-horse-battery-staple-1"  # the server below says it was seen in 42 breaches
 FRESH = "Mv7#qT2!zR9@wX4$"
-
-
-def sha1(password):
-    return hashlib.sha1(password.encode(), usedforsecurity=False).hexdigest().upper()
-
-
-class RangeServer(http.server.BaseHTTPRequestHandler):
-    """GET /range/<5 hex digits>: padded suffix:count lines, as the real service answers."""
-
-    seen = []  # (path, headers) of every request
-    delay = 0
-
-    def do_GET(self):
-        type(self).seen.append((self.path, dict(self.headers)))
-        time.sleep(type(self).delay)
-        prefix = self.path.rsplit("/", 1)[-1]
-        lines = [f"{'0' * 35}:0"] * 5  # padding entries
-        if prefix == sha1(BREACHED)[:5]:
-            lines.append(f"{sha1(BREACHED)[5:]}:42")
-        body = "\r\n".join(lines).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-class QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        pass  # the slow-service test's client gives up mid-answer, on purpose
 
 
 @pytest.fixture
@@ -65,10 +32,6 @@ def range_server():
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
-
-
-def sign_up(password, email="new@example.com"):
-    return HttpsClient().post(reverse("account_signup"), {"email": email, "password1": password, "password2": password})
 
 
 def test_a_breached_password_is_refused_at_sign_up_and_only_a_prefix_leaves(range_server):

@@ -5,7 +5,6 @@ import ipaddress
 
 import pytest
 from axes.models import AccessAttempt
-from conftest import allowed, member
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core.cache import cache
 from django.core.checks import Error, run_checks
@@ -15,6 +14,9 @@ from django.urls import reverse
 
 from config.settings import security
 from {{ cookiecutter.project_slug }}.accounts.hashers import Argon2PasswordHasher
+
+from tests.helpers.rate_limits import allowed
+from tests.helpers.users import member
 
 ATTACKER = "203.0.113.66"
 OWNER = "198.51.100.7"
@@ -191,6 +193,7 @@ def test_password_reset_is_rate_limited(client, user, mailoutbox):
         ("django.core.cache.backends.dummy.DummyCache", False),
         ("django.core.cache.backends.filebased.FileBasedCache", False),
         ("django_redis.cache.RedisCache", True),
+        ("{{ cookiecutter.project_slug }}.throttling.cache.RedisOrLocalCache", True),
     ],
 )
 def test_deploy_checks_refuse_a_process_local_cache(tmp_path, backend, ok):

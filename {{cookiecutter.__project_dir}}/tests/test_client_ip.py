@@ -3,7 +3,7 @@ import ipaddress
 import pytest
 from django.test import RequestFactory, override_settings
 
-from {{ cookiecutter.project_slug }}.security.client_ip import client_ip
+from {{ cookiecutter.project_slug }}.core.client_ip import client_ip
 
 PROXIES = [ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("10.0.0.0/8")]
 

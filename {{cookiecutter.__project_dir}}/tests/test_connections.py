@@ -15,7 +15,7 @@ NETWORK_CLIENTS |= {"smtplib", "ftplib", "poplib", "imaplib", "telnetlib", "xmlr
 # The one module that makes an outbound request, and the one setting that says where to.
 OUTBOUND = {"{{ cookiecutter.project_slug }}/accounts/breached_passwords.py": "PWNED_PASSWORDS_URL"}
 # Django's SMTP backend, given a private CA to trust alone: it reaches only the relay EMAIL_URL names.
-BACKENDS = {"{{ cookiecutter.project_slug }}/security/mail.py": "EMAIL_URL"}
+BACKENDS = {"{{ cookiecutter.project_slug }}/core/mail.py": "EMAIL_URL"}
 
 
 def imported_modules(path):
@@ -45,9 +45,10 @@ def test_only_the_listed_module_opens_connections_of_its_own():
 
 
 def test_every_service_the_environment_names_is_described():
-    # Every *_URL but the admin's, which is a path on this site.
+    # Every *_URL but the admin's path and the site's own address, which name this site, not a service.
     variables = re.findall(r"^(\w+_URL)=", (ROOT / ".env.example").read_text(), re.MULTILINE)
     variables.remove("DJANGO_ADMIN_URL")
+    variables.remove("DJANGO_SITE_URL")
     assert {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"} <= set(variables)
     assert [name for name in variables if f"`{name}`" not in DOC] == []
 

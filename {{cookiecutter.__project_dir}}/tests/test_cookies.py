@@ -3,10 +3,11 @@
 import itertools
 import re
 
-from conftest import verified
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
+
+from tests.helpers.clients import verified
 
 SAME_ORIGIN = "https://testserver"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

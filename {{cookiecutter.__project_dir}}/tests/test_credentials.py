@@ -22,7 +22,7 @@ SECRETS = {
 NOT_FOR_THE_SITE = {"POSTGRES_PASSWORD", "POSTGRES_OWNER_PASSWORD", "POSTGRES_APP_PASSWORD", "DATABASE_MIGRATE_URL"}
 # Earlier keys, kept while a new one takes over (docs/keys.md): secrets too, usually empty.
 FALLBACKS = {"DJANGO_SECRET_KEY_FALLBACKS", "DJANGO_MFA_KEY_FALLBACKS"}
-NOT_SECRET = {"DJANGO_ALLOWED_HOSTS", "DJANGO_TRUSTED_PROXIES"}  # in /etc/<project>/env
+NOT_SECRET = {"DJANGO_ALLOWED_HOSTS", "DJANGO_SITE_URL", "DJANGO_TRUSTED_PROXIES"}  # in /etc/<project>/env
 
 
 def credentials(unit):

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from allauth.account.adapter import get_adapter
-from conftest import HttpsClient, member
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
@@ -20,9 +19,12 @@ from django.core.signing import Signer
 from django.test import override_settings
 from django.urls import reverse
 from django.utils.module_loading import import_string
-from test_two_factor import COMMITTING, enrol, sign_in
 
 from config.settings import security
+
+from tests.helpers.clients import HttpsClient, sign_in
+from tests.helpers.two_factor import COMMITTING, enrol
+from tests.helpers.users import member
 
 PROJECT = Path(__file__).resolve().parent.parent
 WEAK_HASHES = {"md5", "sha1"}

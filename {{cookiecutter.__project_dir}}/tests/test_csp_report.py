@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from conftest import fresh_rate_window
 from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
@@ -11,7 +10,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from {{ cookiecutter.project_slug }}.security.views import LEGACY_TYPE, REPORTING_API_TYPE
+from {{ cookiecutter.project_slug }}.hardening.csp_report import LEGACY_TYPE, REPORTING_API_TYPE
+
+from tests.helpers.rate_limits import fresh_rate_window
 
 LEGACY_REPORT = {
     "csp-report": {

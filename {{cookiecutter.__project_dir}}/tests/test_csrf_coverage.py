@@ -5,10 +5,12 @@ arguments the test cannot fill fails until SAMPLE_ARGUMENTS learns them.
 """
 
 import pytest
-from conftest import project_patterns, sample_arguments, verified
 from django.urls import reverse
 
 from {{ cookiecutter.project_slug }}.documents.models import Document
+
+from tests.helpers.clients import verified
+from tests.helpers.urls import project_patterns, sample_arguments
 
 # Views that must accept cross-site POSTs, each with its reason in the view's code.
 CSRF_EXEMPT = {"csp_report"}  # browsers send CSP reports without cookies or tokens

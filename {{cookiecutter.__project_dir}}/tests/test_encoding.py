@@ -7,11 +7,13 @@ import re
 import urllib.parse
 
 import pytest
-from conftest import member, reauthenticated, verified
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from {{ cookiecutter.project_slug }}.documents.models import Document
+
+from tests.helpers.clients import reauthenticated, verified
+from tests.helpers.users import member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_signup")]
 # Text that changes meaning if decoded a second time (percent, entity, plus) or if put into markup raw.

@@ -7,19 +7,16 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from conftest import HttpsClient, reauthenticated, signed_in, verified
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
-from {{ cookiecutter.project_slug }}.security.events import Event
+from {{ cookiecutter.project_slug }}.audit.events import Event
+
+from tests.helpers.clients import HttpsClient, reauthenticated, signed_in, verified
+from tests.helpers.two_factor import reset_in_the_admin
 
 pytestmark = pytest.mark.django_db
 CODE = re.compile(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", re.MULTILINE)
-
-
-def reset_in_the_admin(admin_client, user):
-    form = {"action": "reset_two_factor", "_selected_action": [user.pk]}
-    return admin_client.post(reverse("admin:accounts_user_changelist"), form)
 
 
 def test_recovery_asks_for_the_password_and_the_mailbox_again(

@@ -1,10 +1,11 @@
-"""Resource isolation (security/fetch_metadata.py): another site may link to a page, never load it."""
+"""Resource isolation (hardening/fetch_metadata.py): another site may link to a page, never load it."""
 
 import pytest
-from conftest import verified
 from django.urls import reverse
 
-from {{ cookiecutter.project_slug }}.security.events import Event
+from {{ cookiecutter.project_slug }}.audit.events import Event
+
+from tests.helpers.clients import verified
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import HttpsClient, member, reauthenticated, verified
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -16,6 +15,9 @@ from {{ cookiecutter.project_slug }}.api.serializers import DocumentSerializer
 from {{ cookiecutter.project_slug }}.api.tokens import TokenForm
 from {{ cookiecutter.project_slug }}.documents.forms import DocumentForm
 from {{ cookiecutter.project_slug }}.documents.models import Document
+
+from tests.helpers.clients import HttpsClient, reauthenticated, verified
+from tests.helpers.users import member
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "accounts.md"
 MODELS = {"Document": Document, "User": User, "Token": Token}

@@ -5,7 +5,6 @@ import base64
 import json
 
 import pytest
-from conftest import verified
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.urls import reverse
@@ -15,6 +14,8 @@ from hypothesis import strategies as st
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.documents.forms import DocumentForm
 from {{ cookiecutter.project_slug }}.documents.models import Document
+
+from tests.helpers.clients import verified
 
 HOSTILE_TEXT = st.one_of(
     st.text(max_size=300),

@@ -2,29 +2,39 @@
 key stays accepted while listed in DJANGO_SECRET_KEY_FALLBACKS, and rotate_mfa_key re-encrypts every
 stored MFA secret under the new DJANGO_MFA_KEY, after which the old one can go (docs/keys.md)."""
 
+import hashlib
 import io
+import json
 import secrets
 import time
 
 import pytest
-import test_two_factor
 from allauth.account.forms import default_token_generator
 from allauth.mfa.adapter import get_adapter
 from allauth.mfa.models import Authenticator
-from conftest import HttpsClient, member, signed_in
 from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.test import override_settings
-from test_boot_guards import load_prod
-from test_two_factor import COMMITTING, code_step, enrol, new_key, sign_in, sign_in_again
+from django.urls import reverse
+from fido2.cose import ES256
+from fido2.utils import websafe_decode, websafe_encode
+from fido2.webauthn import AuthenticatorData, CollectedClientData
 
 from {{ cookiecutter.project_slug }}.accounts.adapters import AES_GCM, UndecryptableSecret
+from {{ cookiecutter.project_slug }}.audit.events import Event
+
+from tests.helpers.clients import HttpsClient, reauthenticated, sign_in, signed_in
+from tests.helpers.passkeys import attestation, creation_options
+from tests.helpers.production_settings import load_prod
+from tests.helpers.two_factor import COMMITTING, code_step, enrol, new_key, reset_in_the_admin, sign_in_again
+from tests.helpers.users import member
 
 OLD_SECRET_KEY = secrets.token_urlsafe(48)
 NO_FALLBACKS = {"DJANGO_SECRET_KEY_FALLBACKS": None, "DJANGO_MFA_KEY_FALLBACKS": None}
-next_code = test_two_factor.next_code  # the fixture: the code of the next 30-second step
 
 
 def test_production_reads_earlier_keys_and_checks_each_like_the_key(monkeypatch):
@@ -139,3 +149,110 @@ def test_rotate_mfa_key_changes_nothing_when_a_secret_is_unreadable(settings, pa
         rotate()
     readable.refresh_from_db()
     assert readable.data == before
+
+
+def factor_page(client, name, data=None):
+    return client.post(reverse(name), data) if data else client.get(reverse(name))
+
+
+@COMMITTING
+def test_factors_no_key_decrypts_get_a_page_saying_what_to_do_and_an_event(
+    client, admin_client, password, security_events
+):
+    staff = member("staff@example.com", password, is_staff=True)
+    sign_in(client, staff, password)
+    totp, codes = enrol(client, password)
+    # A second account: its authenticator app readable, its recovery codes sealed under a key now lost.
+    other = member("other@example.com", password, is_staff=True)
+    Authenticator.objects.create(
+        user=other, type=Authenticator.Type.TOTP, data={"secret": get_adapter().encrypt("A" * 32)}
+    )
+    with override_settings(MFA_ENCRYPTION_KEY=new_key()):
+        lost_seed = get_adapter().encrypt("0" * 80)
+    Authenticator.objects.create(
+        user=other, type=Authenticator.Type.RECOVERY_CODES, data={"seed": lost_seed, "used_mask": 0}
+    )
+    attempts = [(other, "12345678")]  # a recovery code: the app's secret is read, then the codes' seed is not
+
+    with override_settings(MFA_ENCRYPTION_KEY=new_key()):  # the database restored beside another key
+        attempts += [(staff, totp.now()), (staff, codes[0])]
+        for user, code in attempts:
+            sign_in_again(client, user, password)
+            response = code_step(client, code)
+            assert response.status_code == 503
+            assert b"sign in with your passkey" in response.content
+            assert b"ask an administrator" in response.content
+            assert "_auth_user_id" not in client.session
+        # What the page promises: an administrator removes the factors ("Lost every factor"), and the
+        # password and a code mailed to the address sign the user in.
+        reauthenticated(admin_client, "password")
+        assert reset_in_the_admin(admin_client, other).status_code == 302
+        response = HttpsClient().post(reverse("account_login"), {"login": other.email, "password": password})
+        assert response.headers["Location"] == reverse("account_email_verification_sent")
+        # Signed in by other means (a passkey): the pages that read the recovery codes answer alike.
+        client.force_login(staff)
+        reauthenticated(client, password)
+        for name in ("mfa_index", "mfa_view_recovery_codes", "mfa_generate_recovery_codes"):
+            assert factor_page(client, name).status_code == 503
+        assert factor_page(client, "mfa_reauthenticate", {"code": totp.now()}).status_code == 503
+
+    events = security_events.named(Event.TWO_FACTOR_UNREADABLE)
+    assert [(event["user_id"], event["path"]) for event in events] == [
+        (other.pk, reverse("mfa_authenticate")),
+        (staff.pk, reverse("mfa_authenticate")),
+        (staff.pk, reverse("mfa_authenticate")),
+        (staff.pk, reverse("mfa_index")),
+        (staff.pk, reverse("mfa_view_recovery_codes")),
+        (staff.pk, reverse("mfa_generate_recovery_codes")),
+        (staff.pk, reverse("mfa_reauthenticate")),
+    ]
+    assert all(event["outcome"] == "failure" for event in events)
+
+
+def passkey_assertion(options, credential_id, private_key, user_handle):
+    """What navigator.credentials.get() returns for the passkey, as JSON: the user present and verified,
+    signing the challenge the login page issued."""
+    client_data = CollectedClientData.create(
+        type=CollectedClientData.TYPE.GET,
+        challenge=websafe_decode(options["challenge"]),
+        origin=f"https://{options['rpId']}",
+    )
+    authenticator_data = AuthenticatorData.create(
+        hashlib.sha256(options["rpId"].encode()).digest(), AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.UV, 1
+    )
+    signature = private_key.sign(bytes(authenticator_data) + client_data.hash, ec.ECDSA(hashes.SHA256()))
+    response = {
+        "clientDataJSON": websafe_encode(bytes(client_data)),
+        "authenticatorData": websafe_encode(bytes(authenticator_data)),
+        "signature": websafe_encode(signature),
+        "userHandle": user_handle,
+    }
+    return {
+        "id": credential_id,
+        "rawId": credential_id,
+        "type": "public-key",
+        "response": response,
+        "clientExtensionResults": {},
+    }
+
+
+@COMMITTING
+def test_a_passkey_still_signs_in_when_no_key_decrypts_the_other_factors(client, password):
+    staff = member("staff@example.com", password, is_staff=True)
+    sign_in(client, staff, password)
+    enrol(client, password)
+    options = creation_options(client)
+    private_key = ec.generate_private_key(ec.SECP256R1())
+    credential = attestation(options, ES256.from_cryptography_key(private_key.public_key()))
+    added = client.post(reverse("mfa_add_webauthn"), {"name": "phone", "credential": json.dumps(credential)})
+    assert added.status_code == 302
+
+    with override_settings(MFA_ENCRYPTION_KEY=new_key()):
+        browser = HttpsClient()
+        page = browser.get(reverse("mfa_login_webauthn"), headers={"Accept": "application/json"})
+        request_options = page.json()["request_options"]["publicKey"]
+        signed = passkey_assertion(request_options, credential["id"], private_key, options["user"]["id"])
+        response = browser.post(reverse("mfa_login_webauthn"), {"credential": json.dumps(signed)})
+        assert response.status_code == 302
+        assert browser.session["_auth_user_id"] == str(staff.pk)
+        assert browser.get(reverse("home")).status_code == 200

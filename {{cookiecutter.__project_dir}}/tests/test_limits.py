@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import fresh_rate_window, member, verified
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -13,6 +12,10 @@ from django.urls import reverse
 from {{ cookiecutter.project_slug }}.accounts.forms import EqualWorkSignupForm, RecordedResetPasswordForm
 from {{ cookiecutter.project_slug }}.documents.forms import DocumentForm
 from {{ cookiecutter.project_slug }}.documents.models import Document
+
+from tests.helpers.clients import verified
+from tests.helpers.rate_limits import fresh_rate_window
+from tests.helpers.users import member
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "limits.md").read_text()
 ROW = re.compile(r"^\| `?([^|`]+)`? \| `?([^|`]+?)`? \| ([^|]+) \|$", re.MULTILINE)

@@ -16,19 +16,22 @@ import pyotp
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
-from conftest import Collector, HttpsClient, member, self_signed_ca
 from django.conf import settings
-from django.core.cache import caches
 from django.test import override_settings
 from django.urls import reverse
-from test_boot_guards import VALID_ENV
-from test_breached_passwords import BREACHED, QuietServer, RangeServer, sign_up
 
 from config.settings import security
 from config.settings.logging import LOGGING
-from {{ cookiecutter.project_slug }}.security.events import Event
-from {{ cookiecutter.project_slug }}.security.log_format import JsonLineFormatter
-from {{ cookiecutter.project_slug }}.security.models import SecurityEvent
+from {{ cookiecutter.project_slug }}.audit.events import Event
+from {{ cookiecutter.project_slug }}.audit.log_format import JsonLineFormatter
+from {{ cookiecutter.project_slug }}.audit.models import SecurityEvent
+
+from tests.helpers.certificates import self_signed_ca
+from tests.helpers.clients import HttpsClient
+from tests.helpers.logs import Collector
+from tests.helpers.production_settings import VALID_ENV
+from tests.helpers.pwned_range import BREACHED, QuietServer, RangeServer
+from tests.helpers.users import member, sign_up
 
 ROOT = Path(__file__).resolve().parent.parent
 INVENTORY = (ROOT / "docs" / "logging.md").read_text()
@@ -80,7 +83,7 @@ def test_logs_go_only_to_the_destinations_the_inventory_lists():
         "print(json.dumps(sorted(found)))\n"
     )
     env = {**os.environ, **VALID_ENV, "DJANGO_SETTINGS_MODULE": "config.settings.prod"}
-    for name in ("DJANGO_DEBUG", "DJANGO_TRUSTED_PROXIES", "DATABASE_URL"):  # as test_boot_guards.load_prod
+    for name in ("DJANGO_DEBUG", "DJANGO_TRUSTED_PROXIES", "DATABASE_URL"):  # as helpers.production_settings.load_prod
         env.pop(name, None)
     result = subprocess.run(  # noqa: S603  (fixed argv, no shell)
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
@@ -190,31 +193,6 @@ def test_error_pages_are_generic_and_the_error_is_logged_with_its_traceback(
     [error] = django_request_errors(all_records)
     logged = json.loads(JsonLineFormatter().format(error))
     assert "RuntimeError: a bug, on purpose" in logged["exception"]
-
-
-REDIS_DOWN = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing answers
-        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
-    }
-}
-
-
-@pytest.mark.django_db
-def test_without_the_rate_limit_store_sign_in_is_refused_and_logged(user, password, all_records, security_events):
-    client = HttpsClient(raise_request_exception=False)
-    with override_settings(CACHES=REDIS_DOWN):
-        caches["default"].close()
-        assert client.get("/").status_code == 200  # pages that need no counting still answer
-        response = client.post(reverse("account_login"), {"login": user.email, "password": password})
-    caches["default"].close()
-    assert response.status_code == 500
-    assert "Something went wrong" in response.content.decode()
-    assert security_events.named(Event.LOGIN_SUCCEEDED) == []
-    assert client.get(reverse("mfa_index")).status_code == 302  # not signed in
-    [error] = django_request_errors(all_records)
-    assert "ConnectionError" in JsonLineFormatter().format(error)
 
 
 @override_settings(

@@ -5,10 +5,12 @@ tests/test_csrf_coverage.py does, so a new page is checked the day it is added."
 from html.parser import HTMLParser
 
 import pytest
-from conftest import HttpsClient, project_patterns, sample_arguments, signed_in, verified
 from django.urls import reverse
 
 from {{ cookiecutter.project_slug }}.documents.models import Document
+
+from tests.helpers.clients import HttpsClient, signed_in, verified
+from tests.helpers.urls import project_patterns, sample_arguments
 
 
 class Forms(HTMLParser):

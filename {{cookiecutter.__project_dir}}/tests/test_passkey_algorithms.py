@@ -2,27 +2,19 @@
 asks the add-passkey page for its options, then answers as an authenticator would: a key pair made
 here, an attestation over the page's own challenge, posted as the browser posts it."""
 
-import hashlib
 import json
-import re
-import secrets
 
 import pytest
 from allauth.mfa.models import Authenticator
-from conftest import member, reauthenticated, verified
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from django.urls import reverse
 from fido2.cose import ES256, ES256K, RS256, EdDSA
-from fido2.utils import websafe_decode, websafe_encode
-from fido2.webauthn import (
-    Aaguid,
-    AttestationObject,
-    AttestedCredentialData,
-    AuthenticatorData,
-    CollectedClientData,
-)
 
 from {{ cookiecutter.project_slug }}.accounts.webauthn_forms import APPROVED_ALGORITHMS
+
+from tests.helpers.clients import reauthenticated, verified
+from tests.helpers.passkeys import attestation, creation_options
+from tests.helpers.users import member
 
 WEAK_RSA_BITS = 1024  # what a careless or old authenticator might still make
 KEYS = {
@@ -33,40 +25,6 @@ KEYS = {
     "RS256, 1024 bits": (RS256, lambda: rsa.generate_private_key(65537, WEAK_RSA_BITS)),
 }
 REFUSED = {"ES256K (secp256k1)", "RS256, 1024 bits"}
-
-
-def creation_options(client):
-    page = client.get(reverse("mfa_add_webauthn")).content.decode()
-    (data,) = re.findall(r'<script id="js_data" type="application/json">(.*?)</script>', page, re.DOTALL)
-    return json.loads(data)["creation_options"]["publicKey"]
-
-
-def attestation(options, cose_key):
-    """What navigator.credentials.create() returns, as JSON: a new credential with no attestation
-    statement ("none"), the user present and verified, over the challenge the page issued."""
-    credential_id = secrets.token_bytes(16)
-    client_data = CollectedClientData.create(
-        type=CollectedClientData.TYPE.CREATE,
-        challenge=websafe_decode(options["challenge"]),
-        origin=f"https://{options['rp']['id']}",
-    )
-    authenticator_data = AuthenticatorData.create(
-        hashlib.sha256(options["rp"]["id"].encode()).digest(),
-        AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.UV | AuthenticatorData.FLAG.AT,
-        0,
-        AttestedCredentialData.create(Aaguid.NONE, credential_id, cose_key),
-    )
-    return {
-        "id": websafe_encode(credential_id),
-        "rawId": websafe_encode(credential_id),
-        "type": "public-key",
-        "response": {
-            "clientDataJSON": websafe_encode(bytes(client_data)),
-            "attestationObject": websafe_encode(bytes(AttestationObject.create("none", authenticator_data, {}))),
-            "transports": ["internal"],
-        },
-        "clientExtensionResults": {},
-    }
 
 
 @pytest.mark.django_db

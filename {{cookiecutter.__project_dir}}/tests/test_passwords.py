@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 from allauth.account.forms import LoginForm
-from conftest import member, reauthenticated, verified
 from django.urls import reverse
 from django.utils import timezone
 
 from {{ cookiecutter.project_slug }}.accounts.forms import EqualWorkSignupForm, RecordedResetPasswordForm
 from {{ cookiecutter.project_slug }}.accounts.models import User
+
+from tests.helpers.clients import reauthenticated, verified
+from tests.helpers.users import member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_signup")]
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,13 +6,15 @@ from importlib import import_module
 
 import pytest
 from allauth.usersessions.models import UserSession
-from conftest import HttpsClient, member, reauthenticated, signed_in, verified
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.security.events import Event
+from {{ cookiecutter.project_slug }}.audit.events import Event
+
+from tests.helpers.clients import HttpsClient, reauthenticated, signed_in, verified
+from tests.helpers.users import member
 
 pytestmark = pytest.mark.django_db
 

@@ -2,13 +2,15 @@
 per row (each row shows its owner), for the HTML page and the API alike."""
 
 import pytest
-from conftest import member, verified
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from {{ cookiecutter.project_slug }}.documents.models import Document
+
+from tests.helpers.clients import verified
+from tests.helpers.users import member
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,9 @@ form (tests/test_accounts.py)."""
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from conftest import HttpsClient, reauthenticated, verified
 from django.urls import reverse
+
+from tests.helpers.clients import HttpsClient, reauthenticated, verified
 
 SECOND_ADDRESS = "ann.work@example.com"
 

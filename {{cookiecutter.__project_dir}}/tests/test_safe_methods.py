@@ -3,12 +3,14 @@ with the fields a POST would carry in the query string, and no row of the projec
 
 import pytest
 from allauth.mfa.models import Authenticator
-from conftest import project_patterns, sample_arguments, signed_in, verified
 from django.apps import apps
 from django.core import serializers
 from django.urls import reverse
 
 from {{ cookiecutter.project_slug }}.documents.models import Document
+
+from tests.helpers.clients import signed_in, verified
+from tests.helpers.urls import project_patterns, sample_arguments
 
 # Bookkeeping that a read updates by design: the session itself (its idle timestamp), the session list
 # (last seen, address) and the security log.

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from conftest import ALL_LOG_OUTPUT, SECRETS_USED, allowed, member, reauthenticated, verified
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -16,10 +15,15 @@ from django.utils import timezone
 
 from config.settings import security
 from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.audit.events import Event
+from {{ cookiecutter.project_slug }}.audit.log_format import JsonLineFormatter
+from {{ cookiecutter.project_slug }}.audit.models import SecurityEvent
 from {{ cookiecutter.project_slug }}.documents.models import Document
-from {{ cookiecutter.project_slug }}.security.events import Event
-from {{ cookiecutter.project_slug }}.security.log_format import JsonLineFormatter
-from {{ cookiecutter.project_slug }}.security.models import SecurityEvent
+
+from tests.helpers.clients import reauthenticated, verified
+from tests.helpers.logs import ALL_LOG_OUTPUT, SECRETS_USED
+from tests.helpers.rate_limits import allowed
+from tests.helpers.users import member
 
 pytestmark = pytest.mark.django_db
 FIELDS = {"ts", "event", "outcome", "user_id", "client_ip", "request_id", "method", "path", "user_agent", "details"}

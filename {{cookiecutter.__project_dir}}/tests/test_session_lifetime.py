@@ -4,12 +4,13 @@ clock is moved by rewriting the session's timestamps, as that much time passing 
 import time
 
 import pytest
-from conftest import signed_in
 from django.urls import reverse
 
 from config.settings import security
 from {{ cookiecutter.project_slug }}.accounts.session_lifetime import SEEN, STARTED
-from {{ cookiecutter.project_slug }}.security.events import Event
+from {{ cookiecutter.project_slug }}.audit.events import Event
+
+from tests.helpers.clients import signed_in
 
 pytestmark = pytest.mark.django_db
 

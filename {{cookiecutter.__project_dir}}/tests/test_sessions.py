@@ -6,12 +6,14 @@ from pathlib import Path
 import pyotp
 import pytest
 from allauth.usersessions.models import UserSession
-from conftest import HttpsClient, member, reauthenticated, signed_in, verified
 from django.test import override_settings
 from django.urls import reverse
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.security.events import Event
+from {{ cookiecutter.project_slug }}.audit.events import Event
+
+from tests.helpers.clients import HttpsClient, reauthenticated, signed_in, verified
+from tests.helpers.users import member
 
 POLICY = Path(__file__).resolve().parent.parent / "docs" / "accounts.md"
 

@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
-from conftest import HttpsClient, member, project_patterns, sample_arguments, signed_in
 from django.urls import reverse
 
 from {{ cookiecutter.project_slug }}.documents.models import Document
+
+from tests.helpers.clients import HttpsClient, signed_in
+from tests.helpers.urls import project_patterns, sample_arguments
+from tests.helpers.users import member
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "authentication.md").read_text()
 

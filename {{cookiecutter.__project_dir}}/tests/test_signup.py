@@ -6,7 +6,6 @@ import time
 
 import pytest
 from allauth.account.models import EmailAddress
-from conftest import HttpsClient, allowed, reauthenticated, verified
 from django.conf import settings
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import override_settings
@@ -14,7 +13,10 @@ from django.urls import reverse
 
 from config.settings import security
 from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.security.events import Event
+from {{ cookiecutter.project_slug }}.audit.events import Event
+
+from tests.helpers.clients import HttpsClient, reauthenticated, verified
+from tests.helpers.rate_limits import allowed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_signup")]
 

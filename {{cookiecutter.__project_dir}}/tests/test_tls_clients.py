@@ -12,11 +12,12 @@ import time
 import urllib.parse
 
 import pytest
-from conftest import self_signed_ca
 from django.core.mail import get_connection
 from django_redis.cache import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
-from test_boot_guards import load_prod
+
+from tests.helpers.certificates import self_signed_ca
+from tests.helpers.production_settings import load_prod
 
 
 @pytest.fixture(scope="module")

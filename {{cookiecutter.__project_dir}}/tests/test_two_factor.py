@@ -8,7 +8,6 @@ import pyotp
 import pytest
 from allauth.mfa.adapter import get_adapter
 from allauth.mfa.models import Authenticator
-from conftest import allowed, member, reauthenticated, verified
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -21,9 +20,10 @@ from django.urls import reverse
 from config.settings import security
 from {{ cookiecutter.project_slug }}.accounts.adapters import AES_GCM, UndecryptableSecret
 
-# allauth sends its "factor added" signal when the transaction commits: the tests that add a factor
-# run with real commits, as production does.
-COMMITTING = pytest.mark.django_db(transaction=True)
+from tests.helpers.clients import reauthenticated, sign_in, verified
+from tests.helpers.rate_limits import allowed
+from tests.helpers.two_factor import COMMITTING, code_step, enrol, new_key, sign_in_again
+from tests.helpers.users import member
 
 
 @pytest.fixture
@@ -31,59 +31,8 @@ def staff(db, password):
     return member("staff@example.com", password, is_staff=True)
 
 
-def sign_in(client, user, password, next_url=None):
-    url = reverse("account_login") + (f"?next={next_url}" if next_url else "")
-    response = client.post(url, {"login": user.email, "password": password})
-    assert response.status_code == 302, "password refused"
-    return response
-
-
-def enrol(client, password):
-    """Add an authenticator app as the user does: password again, scan the secret, answer with a code.
-    Returns (totp, recovery codes shown once)."""
-    reauthenticated(client, password)
-    page = client.get(reverse("mfa_activate_totp"))
-    assert b"<svg" in page.content  # the QR code, drawn on the server
-    totp = pyotp.TOTP(page.context["form"].secret)
-    client.enrolment_code = totp.now()  # kept, so a test can replay exactly this code
-    response = client.post(reverse("mfa_activate_totp"), {"code": client.enrolment_code})
-    assert (response.status_code, response.headers["Location"]) == (302, reverse("mfa_view_recovery_codes"))
-    codes = client.get(reverse("mfa_view_recovery_codes")).context["unused_codes"]
-    assert len(codes) == security.MFA_RECOVERY_CODE_COUNT
-    return totp, codes
-
-
-def sign_in_again(client, user, password, next_url=None):
-    """A new sign-in with the password: the session now waits for the second factor."""
-    client.logout()
-    response = sign_in(client, user, password, next_url)
-    assert response.headers["Location"] == reverse("mfa_authenticate")
-
-
-def code_step(client, code):
-    return client.post(reverse("mfa_authenticate"), {"code": code})
-
-
-@pytest.fixture
-def next_code(monkeypatch):
-    """Moves the server's clock to the start of the next 30-second step and returns that step's code:
-    a code is accepted once, and only during its own step (MFA_TOTP_TOLERANCE = 0)."""
-
-    def advance(totp):
-        step_start = (int(time.time()) // totp.interval + 1) * totp.interval + 1  # no step ends mid-test
-        began = time.perf_counter()
-        monkeypatch.setattr(time, "time", lambda: step_start + time.perf_counter() - began)
-        return totp.at(time.time())
-
-    return advance
-
-
 def signed_in(client):
     return "_auth_user_id" in client.session
-
-
-def new_key():
-    return Fernet.generate_key().decode()  # 32 random bytes, URL-safe base64, as DJANGO_MFA_KEY
 
 
 @pytest.mark.django_db

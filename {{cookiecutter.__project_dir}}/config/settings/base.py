@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "{{ cookiecutter.project_slug }}.api",
     "{{ cookiecutter.project_slug }}.core",
     "{{ cookiecutter.project_slug }}.documents",
-    "{{ cookiecutter.project_slug }}.security",
+    "{{ cookiecutter.project_slug }}.audit",
 ]
 # Tokens live in api.Token (KNOX_TOKEN_MODEL). knox's own migrations would still create its unused
 # token table, whose foreign key to the users then blocks the test database's flush on PostgreSQL.
@@ -44,14 +44,18 @@ MIGRATION_MODULES = {"knox": None}
 
 MIDDLEWARE = [
     # First, so every response carries its headers (redirects and error pages too) and every log line
-    # its request id: X-Request-ID, the compiled Content-Security-Policy, Permissions-Policy, and the
-    # EXTRA_SECURITY_HEADERS of security.py.
-    "{{ cookiecutter.project_slug }}.security.middleware.SecurityHeadersMiddleware",
+    # its request id: X-Request-ID, Permissions-Policy and the EXTRA_SECURITY_HEADERS of security.py.
+    "{{ cookiecutter.project_slug }}.hardening.middleware.SecurityHeadersMiddleware",
+    # Sign-up and reset POSTs answer no sooner than ACCOUNT_ANSWER_FLOOR, whatever runs below (no
+    # enumeration of accounts by timing).
+    "{{ cookiecutter.project_slug }}.accounts.answer_floor.AnswerFloorMiddleware",
+    # Content-Security-Policy (security.py) with a fresh nonce per response, also on redirects and errors.
+    "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Under /api/: every error as application/problem+json, and the API's own headers (api/errors.py).
     "{{ cookiecutter.project_slug }}.api.errors.ApiResponsesMiddleware",
     # Cross-site requests other than top-level navigations get 403 (FETCH_METADATA_EXEMPT_PATHS aside).
-    "{{ cookiecutter.project_slug }}.security.fetch_metadata.FetchMetadataMiddleware",
+    "{{ cookiecutter.project_slug }}.hardening.fetch_metadata.FetchMetadataMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control: no-store on signed-in and account pages; Clear-Site-Data on sign-out.
     "{{ cookiecutter.project_slug }}.accounts.private_responses.PrivateResponsesMiddleware",
@@ -64,6 +68,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",  # last seen time and address per session
     # Staff and superusers (or everyone) reach nothing but the factor set-up until they have one.
     "{{ cookiecutter.project_slug }}.accounts.mfa_policy.RequireSecondFactorMiddleware",
+    # A stored factor no MFA key decrypts gets a 503 page saying what to do, and an event, not a 500.
+    "{{ cookiecutter.project_slug }}.accounts.unreadable_factors.UnreadableFactorsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",  # a Ratelimited exception becomes the 429 page
@@ -84,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "{{ cookiecutter.project_slug }}.core.context_processors.site",
+                "{{ cookiecutter.project_slug }}.accounts.mfa_policy.navigation",  # the menu before a factor is set up
             ],
         },
     },

@@ -16,6 +16,7 @@ ADMIN_URL = env.admin_url()
 MFA_ENCRYPTION_KEY = env.fernet_key("DJANGO_MFA_KEY")
 MFA_ENCRYPTION_KEY_FALLBACKS = env.fernet_key_fallbacks("DJANGO_MFA_KEY_FALLBACKS")
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+SITE_URL = f"http://127.0.0.1:{env.lookup('PORT') or 8000}"  # bin/serve's address: links in mail printed here
 
 # Plain HTTP on localhost: no redirect, no HSTS (it would stick to localhost for a year),
 # and cookies without Secure, so they cannot carry the __Host- prefix.

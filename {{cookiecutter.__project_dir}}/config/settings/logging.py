@@ -1,6 +1,6 @@
 """Logging: JSON lines on stdout in production (the platform ships them: journald, Docker, a log
 shipper), readable lines in development. Security events go to the "security" logger; see
-{{ cookiecutter.project_slug }}/security/events.py for their fields.
+{{ cookiecutter.project_slug }}/audit/events.py for their fields.
 """
 
 
@@ -15,7 +15,7 @@ def logging_config(json_lines):
         "disable_existing_loggers": False,
         "formatters": {
             "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
-            "json": {"()": "{{ cookiecutter.project_slug }}.security.log_format.JsonLineFormatter"},
+            "json": {"()": "{{ cookiecutter.project_slug }}.audit.log_format.JsonLineFormatter"},
         },
         "handlers": {"stdout": handler},
         "root": {"handlers": ["stdout"], "level": "INFO"},

@@ -18,6 +18,7 @@ ADMIN_URL = env.admin_url()
 MFA_ENCRYPTION_KEY = env.fernet_key("DJANGO_MFA_KEY")
 MFA_ENCRYPTION_KEY_FALLBACKS = env.fernet_key_fallbacks("DJANGO_MFA_KEY_FALLBACKS")  # read until rotate_mfa_key
 ALLOWED_HOSTS = env.allowed_hosts()
+SITE_URL = env.site_url(ALLOWED_HOSTS)  # where links in mail lead: never the host and port a request named
 
 TRUSTED_PROXIES = env.networks("DJANGO_TRUSTED_PROXIES")
 if TRUSTED_PROXIES:
@@ -28,18 +29,23 @@ if TRUSTED_PROXIES:
 globals().update(env.email())  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS, ... from EMAIL_URL
 env.services_use_tls()  # Redis, mail and PostgreSQL on another host: TLS, or the boot is refused
 
-# Rate limits and lockouts must count across every worker and host: a shared Redis.
+# Rate limits must count across every worker and host: a shared Redis. If it stops or hangs, each
+# worker counts in its own memory until Redis answers again (throttling/cache.py, docs/outages.md): no
+# 500s, limits per process meanwhile. A quarter of a second is ample on a working network, so a hung
+# Redis delays one request per worker per second by at most that much, instead of stalling the site.
 CACHES = {
     "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
+        "BACKEND": "{{ cookiecutter.project_slug }}.throttling.cache.RedisOrLocalCache",
         "LOCATION": env.redis_url(),
-        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25, "RETRY_AFTER": 1},
     }
 }
+# django-ratelimit's check knows only its own list of backends; this one counts in Redis.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
-# Sessions read from Redis and written through to the database: fast, and nobody is signed out when
-# Redis restarts.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only, never in Redis: a session ended (sign-out, "end every session")
+# while Redis is unreachable would otherwise come back from Redis's stale copy when it returns.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -47,7 +47,7 @@ WHITENOISE_ALLOW_ALL_ORIGINS = False  # static files get no CORS header: other s
 # SECURE_BROWSER_XSS_FILTER was removed in Django 4.0: browsers dropped their XSS auditors, which could
 # themselves be abused to leak data. Current OWASP advice is "X-XSS-Protection: 0"; the CSP below is
 # the real XSS defence. These headers are added by security.middleware.SecurityHeadersMiddleware.
-CSP_REPORT_PATH = "/security/csp-report/"  # the project's own endpoint (security/views.py); no third party
+CSP_REPORT_PATH = "/security/csp-report/"  # the project's own endpoint (hardening/csp_report.py); no third party
 EXTRA_SECURITY_HEADERS = {
     "X-XSS-Protection": "0",  # switch off what is left of legacy XSS auditors (they leak, never protect)
     "Cross-Origin-Resource-Policy": "same-origin",  # other sites cannot embed our responses (Spectre leaks)
@@ -123,7 +123,7 @@ CONTENT_SECURITY_POLICY = {
 # The admin's bundled jQuery builds its widgets by writing HTML strings to innerHTML, which Trusted
 # Types refuses: admin pages (accounts/mfa_policy.py, VerifiedAdminSite) keep every other directive.
 CSP_ADMIN_REPLACE = {"require-trusted-types-for": None, "trusted-types": None}
-# Resource isolation (security/fetch_metadata.py): other sites may link to pages, never load them as
+# Resource isolation (hardening/fetch_metadata.py): other sites may link to pages, never load them as
 # images, scripts, fetches or frames of objects (cross-site leaks); the CSP report endpoint is exempt.
 FETCH_METADATA_EXEMPT_PATHS = [CSP_REPORT_PATH]
 CSP_REPORT_MAX_BYTES = 64 * 1024  # larger report bodies are refused (413) before parsing: memory DoS
@@ -146,11 +146,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)  # lockout length; the correct passwor
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True  # a successful login clears that pair's failures
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # shared by every process; resettable in the admin
-AXES_LOCKOUT_CALLABLE = "{{ cookiecutter.project_slug }}.security.throttle.locked_out"  # 429 + Retry-After page
-AXES_CLIENT_IP_CALLABLE = "{{ cookiecutter.project_slug }}.security.client_ip.client_ip"  # proxy-aware, unforgeable
-AXES_USERNAME_CALLABLE = "{{ cookiecutter.project_slug }}.security.throttle.axes_username"  # case variants count together
-RATELIMIT_IP_META_KEY = "{{ cookiecutter.project_slug }}.security.client_ip.client_ip"  # same client address for limits
-RATELIMIT_VIEW = "{{ cookiecutter.project_slug }}.security.throttle.too_many_requests"  # 429 + Retry-After
+AXES_LOCKOUT_CALLABLE = "{{ cookiecutter.project_slug }}.throttling.responses.locked_out"  # 429 + Retry-After page
+AXES_CLIENT_IP_CALLABLE = "{{ cookiecutter.project_slug }}.core.client_ip.client_ip"  # proxy-aware, unforgeable
+AXES_USERNAME_CALLABLE = "{{ cookiecutter.project_slug }}.throttling.responses.axes_username"  # case variants count together
+RATELIMIT_IP_META_KEY = "{{ cookiecutter.project_slug }}.core.client_ip.client_ip"  # same client address for limits
+RATELIMIT_VIEW = "{{ cookiecutter.project_slug }}.throttling.responses.too_many_requests"  # 429 + Retry-After
 RATELIMIT_RETRY_AFTER = 60  # seconds: most limits count per minute; a client still over a longer one is told again
 DOCUMENT_WRITE_RATE = "30/m"  # per user: creating, changing or deleting documents cannot be scripted at speed
 TRUSTED_PROXIES = []  # X-Forwarded-For is ignored unless it comes from these (prod.py: DJANGO_TRUSTED_PROXIES)
@@ -275,6 +275,8 @@ ACCOUNT_LOGOUT_ON_GET = False  # a link or image cannot sign the user out (logou
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays signed in; every other one is ended
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # a reset link alone never signs anyone in
 ACCOUNT_SESSION_REMEMBER = False  # sessions end at SESSION_COOKIE_AGE, no "remember me" for a year
+# Links in mail are built on SITE_URL (prod.py, from DJANGO_SITE_URL), never on the request's Host, whose port
+# ALLOWED_HOSTS does not check: a forged port would send reset tokens to its listener (accounts/adapters.py).
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # set per site name in the mail templates, not the request's host
 # allauth's own rate limits, the one mechanism for every account flow. All count in the cache (Redis
 # in production, shared by every worker and host) and refuse before any password is hashed.
@@ -302,13 +304,17 @@ MFA_ADAPTER = "{{ cookiecutter.project_slug }}.accounts.adapters.MFAAdapter"  # 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # Passkey forms that refuse a malformed credential before parsing it (a 500 otherwise): accounts/webauthn_forms.py
 MFA_FORMS = {
-    name: f"{{ cookiecutter.project_slug }}.accounts.webauthn_forms.{form}"
-    for name, form in [
-        ("login_webauthn", "LoginWebAuthnForm"),
-        ("authenticate_webauthn", "AuthenticateWebAuthnForm"),
-        ("reauthenticate_webauthn", "ReauthenticateWebAuthnForm"),
-        ("add_webauthn", "AddWebAuthnForm"),
-    ]
+    **{
+        name: f"{{ cookiecutter.project_slug }}.accounts.webauthn_forms.{form}"
+        for name, form in [
+            ("login_webauthn", "LoginWebAuthnForm"),
+            ("authenticate_webauthn", "AuthenticateWebAuthnForm"),
+            ("reauthenticate_webauthn", "ReauthenticateWebAuthnForm"),
+            ("add_webauthn", "AddWebAuthnForm"),
+        ]
+    },
+    # A lost or wrong MFA key at the code step: a page and an event naming the account, not a 500.
+    "authenticate": "{{ cookiecutter.project_slug }}.accounts.unreadable_factors.AuthenticateForm",
 }
 MFA_PASSKEY_LOGIN_ENABLED = True  # phishing-resistant, passwordless sign-in with a passkey
 MFA_WEBAUTHN_USER_VERIFICATION = "required"  # a passkey alone is two factors only with the device's PIN or biometrics
@@ -325,10 +331,10 @@ MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}  # passkey login attempts per cl
 USERSESSIONS_TRACK_ACTIVITY = True  # each session's last address and time, shown to its owner
 USERSESSIONS_ADAPTER = "{{ cookiecutter.project_slug }}.accounts.adapters.UserSessionsAdapter"  # ended sessions recorded
 
-# --- Security event log ({{ cookiecutter.project_slug }}/security/events.py) -----------------------
+# --- Security event log ({{ cookiecutter.project_slug }}/audit/events.py) -----------------------
 # Logins, lockouts, refusals, CSP reports, password and two-factor changes, privilege changes: one
 # JSON line each on the "security" logger, never with a secret in it.
-CSRF_FAILURE_VIEW = "{{ cookiecutter.project_slug }}.security.views.csrf_failure"  # records, then Django's page
+CSRF_FAILURE_VIEW = "{{ cookiecutter.project_slug }}.hardening.error_pages.csrf_failure"  # records, then Django's page
 SECURITY_EVENTS_STORE = True  # also keep events in the database (read-only admin); the log is the source of truth
 SECURITY_EVENTS_RETENTION_DAYS = 90  # `manage.py prune_security_events` deletes stored events older than this
 

@@ -1,6 +1,6 @@
 """Test settings: the production posture, with an in-memory database and a fast hasher.
 
-Tests run over HTTPS (see tests/conftest.py), so every protection in security.py is observed
+Tests run over HTTPS (tests/helpers/clients.py), so every protection in security.py is observed
 as production serves it.
 """
 
@@ -17,11 +17,12 @@ ADMIN_URL = "admin-test/"
 MFA_ENCRYPTION_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 MFA_ENCRYPTION_KEY_FALLBACKS = []
 ALLOWED_HOSTS = ["testserver"]
+SITE_URL = "https://testserver"  # where links in mail lead (prod.py: DJANGO_SITE_URL)
 
 DATABASES = {"default": env.database(default="sqlite://:memory:")}
 
-# Argon2 costs ~0.2 s per check by design; tests hash many passwords. test_passwords.py checks that
-# production uses Argon2 first.
+# Argon2 costs ~0.14 s per check by design (accounts/hashers.py); tests hash many passwords.
+# tests/test_brute_force.py::test_argon2_parameters_are_the_documented_ones checks production's.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 STORAGES = {

@@ -2,12 +2,14 @@
 
 Only these rules live here: which address a request comes from (the proxy-aware client_ip, so
 allauth's rate limits count the real client), that a login refused by a rate limit gets the 429 page,
-whether sign-up is open (SIGNUP_OPEN), how MFA secrets are encrypted at rest (MFA_ENCRYPTION_KEY),
-and that every ended session is recorded. Everything else is allauth's own code path.
+that links in mail lead to SITE_URL, whether sign-up is open (SIGNUP_OPEN), how MFA secrets are
+encrypted at rest (MFA_ENCRYPTION_KEY), and that every ended session is recorded. Everything else is
+allauth's own code path.
 """
 
 import base64
 import secrets
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -21,9 +23,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from ..security.client_ip import client_ip
-from ..security.events import Event, Outcome, record
-from ..security.throttle import too_many_requests
+from ..audit.events import Event, Outcome, record
+from ..core.client_ip import client_ip
+from ..throttling.responses import too_many_requests
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -41,13 +43,29 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError as refused:
             raise ImmediateHttpResponse(too_many_requests(request, reason="login_failed")) from refused
 
+    def send_mail(self, template_prefix, email, context):
+        # Every link allauth mails (reset, sign-up, confirmation) leads to SITE_URL, never to the host the
+        # request named: ALLOWED_HOSTS does not check its port, so "Host: site:4444" would otherwise
+        # mail a reset link, and its token, to whatever listens on that port.
+        links = {name: on_site(url) for name, url in context.items() if name.endswith("_url")}
+        super().send_mail(template_prefix, email, {**context, **links})
+
     def is_open_for_signup(self, request):
         # "closed": only staff create accounts (admin); allauth shows account/signup_closed.html.
         return settings.SIGNUP_OPEN
 
 
+def on_site(url):
+    """The same path, query and fragment on SITE_URL."""
+    parts = urlsplit(url)
+    return settings.SITE_URL + urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+
+
 class UndecryptableSecret(ValueError):
-    """A stored MFA secret that no MFA key decrypts (a restored database, a key removed too early)."""
+    """A stored MFA secret that no MFA key decrypts (a restored database, a key removed too early);
+    answered with a page, not a 500, by accounts/unreadable_factors.py."""
+
+    user = None  # the account it belongs to, when the code step knows it
 
 
 AES_GCM = "aes256gcm:"  # names the cipher in each stored value, so a later one can replace it

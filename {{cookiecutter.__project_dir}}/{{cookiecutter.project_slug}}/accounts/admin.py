@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.decorators import method_decorator
 
-from ..security.events import Event, Outcome, record
+from ..audit.events import Event, Outcome, record
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .models import User
 from .privileges import PRIVILEGED_FIELDS, assignable_groups, outranks, overreach

@@ -17,7 +17,7 @@ import urllib.request
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
-from ..security.events import Event, Outcome, record
+from ..audit.events import Event, Outcome, record
 
 MAX_RESPONSE_BYTES = 2 * 1024 * 1024  # a range has ~1,000 lines of ~40 bytes; padding adds a few hundred
 

@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from ..security.events import Event, Outcome, record
+from ..audit.events import Event, Outcome, record
 from .models import User
 
 

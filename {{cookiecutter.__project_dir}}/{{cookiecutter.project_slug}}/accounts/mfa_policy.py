@@ -37,6 +37,17 @@ def second_factor_required(user):
     return settings.MFA_REQUIRED_FOR == "everyone" or user.is_staff or user.is_superuser
 
 
+def must_set_up_factor(user):
+    """The one rule: a signed-in user who must use a second factor and has none yet."""
+    return user.is_authenticated and second_factor_required(user) and not is_mfa_enabled(user)
+
+
+def navigation(request):
+    """Context processor: whether the page may offer the signed-in menu, or only the factor set-up and
+    the way out (links to pages the user would just be sent back from). Called only when the page asks."""
+    return {"factor_set_up_pending": lambda: must_set_up_factor(request.user)}
+
+
 def session_passed_mfa(request):
     """True when this session's sign-in included a second factor (or a passkey), or a factor was
     added in it: allauth's authentication records say which steps the session went through."""
@@ -56,10 +67,7 @@ class RequireSecondFactorMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
             return None  # no session, no signed-in user: skip loading one (most anonymous traffic)
-        user = request.user
-        if not user.is_authenticated or request.resolver_match.view_name in SETUP_VIEWS:
-            return None
-        if not second_factor_required(user) or is_mfa_enabled(user):
+        if request.resolver_match.view_name in SETUP_VIEWS or not must_set_up_factor(request.user):
             return None
         if request.path_info.startswith(API_PREFIX):
             raise PermissionDenied("Set up a second factor first.")  # the API answers it as a 403 problem

@@ -3,10 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-
-def normalize_email(email):
-    """One canonical form per address, so 'Ann@Example.com' and 'ann@example.com' are one account."""
-    return (email or "").strip().lower()
+from ..core.emails import normalize_email
 
 
 class UserManager(BaseUserManager):

@@ -9,7 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from ..security.events import Event, Outcome, record
+from ..audit.events import Event, Outcome, record
 
 STARTED, SEEN = "session_started_at", "session_seen_at"
 SEEN_RESOLUTION = 60  # seconds: the last-seen time is written at most once a minute, not on every request

@@ -8,8 +8,8 @@ from django.contrib.auth.management import create_permissions
 from django.db.models.signals import post_migrate, pre_delete
 from django.dispatch import receiver
 
-from ..security.events import current_request
-from ..security.signals import user_privileges_changed
+from ..audit.events import current_request
+from ..audit.signals import user_privileges_changed
 from .mfa_policy import ENROLLED_SESSION_KEY
 from .models import User
 from .role_sync import sync

@@ -1,18 +1,13 @@
-import functools
-import time
-
-from allauth.account import views as account_views
 from allauth.account.decorators import reauthentication_required
 from allauth.mfa.webauthn.views import login_webauthn
 from allauth.usersessions.adapter import get_adapter
 from allauth.usersessions.models import UserSession
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ..security.events import Event, Outcome, record
+from ..audit.events import Event, Outcome, record
 
 
 @require_POST
@@ -36,23 +31,3 @@ def passkey_login(request, *args, **kwargs):
         record(Event.TWO_FACTOR_FAILED, Outcome.FAILURE, request, factor="webauthn", step="passkey sign-in")
         return render(request, "400.html", status=400)
     return response
-
-
-def answered_no_sooner_than_the_floor(view):
-    """A POST is answered no sooner than ACCOUNT_ANSWER_FLOOR seconds after it arrived: a known address
-    (a password hash, an account, a reset token) and an unknown one then take the same time, and
-    timing the answer says nothing about which accounts exist."""
-
-    @functools.wraps(view)
-    def padded(request, *args, **kwargs):
-        started = time.monotonic()
-        response = view(request, *args, **kwargs)
-        if request.method == "POST":
-            time.sleep(max(0.0, settings.ACCOUNT_ANSWER_FLOOR - (time.monotonic() - started)))
-        return response
-
-    return padded
-
-
-signup = answered_no_sooner_than_the_floor(account_views.signup)
-password_reset = answered_no_sooner_than_the_floor(account_views.password_reset)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from ..accounts.admin import PasswordAgainToChange
-from ..security.events import Event, Outcome, record
+from ..audit.events import Event, Outcome, record
 from .models import Token
 
 

@@ -1,13 +1,12 @@
 """Personal access tokens (django-rest-knox), with the project's rules on top of knox's checks."""
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.utils import timezone
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox import auth
 from rest_framework.exceptions import AuthenticationFailed
 
-from ..accounts.mfa_policy import second_factor_required
-from ..security.events import Event, Outcome, record
+from ..accounts.mfa_policy import must_set_up_factor
+from ..audit.events import Event, Outcome, record
 from .models import Token
 
 
@@ -25,7 +24,7 @@ class TokenAuthentication(auth.TokenAuthentication):
     def validate_user(self, auth_token):
         user, auth_token = super().validate_user(auth_token)
         # A user who must use a second factor and no longer has one gets nothing through a token either.
-        if second_factor_required(user) and not is_mfa_enabled(user):
+        if must_set_up_factor(user):
             raise AuthenticationFailed("This account must set up a second factor first.")
         if auth_token.first_used is None:
             now = timezone.now()

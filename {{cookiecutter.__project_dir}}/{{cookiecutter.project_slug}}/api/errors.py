@@ -15,8 +15,8 @@ from django.http import Http404, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from rest_framework import exceptions, views
 
-from ..security.events import Event, Outcome, current_request, record
-from ..security.throttle import record_throttled
+from ..audit.events import Event, Outcome, current_request, record
+from ..throttling.responses import record_throttled
 
 API_PREFIX = "/api/"  # config/urls.py
 PROBLEM = "application/problem+json"
@@ -28,6 +28,7 @@ GENERIC_DETAIL = {
     413: "The request body is too large.",
     429: "Too many requests: try again after Retry-After seconds.",
     500: "The server could not answer this request. The error was logged.",
+    503: "The service is briefly unavailable: try again after Retry-After seconds.",
 }
 
 

@@ -1,7 +1,7 @@
 from django.dispatch import receiver
 from knox.signals import token_expired
 
-from ..security.events import Event, Outcome, account_named, record
+from ..audit.events import Event, Outcome, account_named, record
 
 
 @receiver(token_expired)

@@ -8,7 +8,7 @@ cache's atomic increment instead; DRF's rate syntax and settings (DEFAULT_THROTT
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle
 
-from ..security.client_ip import client_ip
+from ..core.client_ip import client_ip
 from .models import Token
 
 
@@ -27,7 +27,7 @@ class FixedWindowThrottle(SimpleRateThrottle):
         return self.wait_seconds
 
     def get_ident(self, request):
-        return client_ip(request)  # proxy-aware and unforgeable (security/client_ip.py), not DRF's NUM_PROXIES
+        return client_ip(request)  # proxy-aware and unforgeable (core/client_ip.py), not DRF's NUM_PROXIES
 
 
 class ClientAddressThrottle(FixedWindowThrottle):

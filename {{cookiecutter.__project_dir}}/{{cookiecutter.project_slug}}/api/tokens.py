@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..accounts.mfa_policy import session_passed_mfa
-from ..security.events import Event, Outcome, record
+from ..audit.events import Event, Outcome, record
 from .models import Token
 
 

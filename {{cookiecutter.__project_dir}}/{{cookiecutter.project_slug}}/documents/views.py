@@ -18,7 +18,7 @@ from .models import Document
 
 MANAGE_ALL = "documents.manage_all_documents"
 # Writes per user (DOCUMENT_WRITE_RATE), counted before the permission check: a script cannot fill
-# the table or keep the database busy. Over the limit: 429 with Retry-After (security/throttle.py).
+# the table or keep the database busy. Over the limit: 429 with Retry-After (throttling/responses.py).
 limit_writes = method_decorator(
     ratelimit(group="documents.write", key="user_or_ip", rate=settings.DOCUMENT_WRITE_RATE, method="POST"),
     name="dispatch",

@@ -1,9 +1,5 @@
-"""The project's own layer around every request: a request id for the logs, the compiled Content
-Security Policy, and the response headers Django's SecurityMiddleware does not send.
-
-It is one middleware rather than one per concern because every layer, and every header set the
-public way, costs time on every response (benchmarks/hardening_overhead.py).
-"""
+"""The project's own layer around every request: a request id for the logs, and the response headers
+neither Django's SecurityMiddleware nor django-csp's CSPMiddleware sends."""
 
 import os
 import re
@@ -11,10 +7,9 @@ import re
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
+from django.http import HttpResponse
 
-from .csp import CompiledCSPMiddleware
-from .events import current_request
-from .headers import put, set_missing, validated
+from ..audit.events import current_request
 
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 FEATURE_NAME = re.compile(r"[a-z][a-z0-9-]*")
@@ -31,29 +26,33 @@ def permissions_policy(policy):
     return ", ".join(items)
 
 
-class SecurityHeadersMiddleware(CompiledCSPMiddleware):
+def checked(headers):
+    """`headers`, once Django has accepted each value as it does on a response: a value it would refuse
+    (a line break, say) fails the server at start-up instead of every page."""
+    HttpResponse(headers=headers)
+    return headers
+
+
+class SecurityHeadersMiddleware:
     """First in MIDDLEWARE, so every response gets these headers, redirects and error pages included:
 
     - X-Request-ID: the proxy's id when well-formed (logs can be joined across layers), else a new
       one; events.py records it with every security event raised while the request runs.
-    - Content-Security-Policy, from django-csp's settings and decorators, compiled once (csp.py).
     - Permissions-Policy (PERMISSIONS_POLICY) and EXTRA_SECURITY_HEADERS, both in security.py.
 
     A header a view already set is left alone, so a view can still loosen one deliberately.
     """
 
-    sync_capable = True
-    async_capable = False  # Django adapts it under ASGI
-
     def __init__(self, get_response):
-        super().__init__(get_response)
+        self.get_response = get_response
         self.headers = self.fixed_headers()
         setting_changed.connect(self._reload_headers, weak=False)
 
     @staticmethod
     def fixed_headers():
-        policy = permissions_policy(settings.PERMISSIONS_POLICY)
-        return validated({**settings.EXTRA_SECURITY_HEADERS, "Permissions-Policy": policy})
+        return checked(
+            {**settings.EXTRA_SECURITY_HEADERS, "Permissions-Policy": permissions_policy(settings.PERMISSIONS_POLICY)}
+        )
 
     def _reload_headers(self, setting=None, **kwargs):
         if setting in ("EXTRA_SECURITY_HEADERS", "PERMISSIONS_POLICY"):
@@ -64,11 +63,10 @@ class SecurityHeadersMiddleware(CompiledCSPMiddleware):
         request.request_id = incoming if incoming and VALID_REQUEST_ID.fullmatch(incoming) else os.urandom(16).hex()
         token = current_request.set(request)
         try:
-            self.process_request(request)
             response = self.get_response(request)
         finally:
             current_request.reset(token)
-        response = self.process_response(request, response)
-        set_missing(response, self.headers)
-        put(response, "X-Request-ID", request.request_id)  # a checked id or hex digits
+        for name, value in self.headers.items():
+            response.headers.setdefault(name, value)
+        response["X-Request-ID"] = request.request_id
         return response

@@ -12,8 +12,9 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-from .client_ip import client_ip
-from .events import Event, Outcome, record
+from ..audit.events import Event, Outcome, record
+from ..core.client_ip import client_ip
+from ..core.emails import normalize_email
 
 MAX_USERNAME = 254  # the email field's length, inside django-axes' 255-character username column
 
@@ -49,4 +50,4 @@ def axes_username(request, credentials=None):
     username = (credentials or {}).get("email") or request.POST.get("login", "")
     # Lower-casing can lengthen text ("İ" becomes two characters): cut to the column django-axes
     # stores it in, or a crafted name would fail the insert with a 500.
-    return username.strip().lower()[:MAX_USERNAME]
+    return normalize_email(username)[:MAX_USERNAME]

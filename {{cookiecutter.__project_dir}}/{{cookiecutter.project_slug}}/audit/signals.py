@@ -152,15 +152,20 @@ def _membership_changed(event, field, instance, action, pk_set, reverse):
     user_privileges_changed.send(sender=User, user_ids=user_ids)
 
 
+# The stored flags of each user being saved, from pre_save to its post_save. Keyed by id(): two copies
+# of one user compare equal (same pk), so as keys they would swap each other's values when saved at once.
+flags_before_save = {}
+
+
 @receiver(pre_save, sender=User)
 def remember_privileges(sender, instance, **kwargs):
-    if instance.pk:
-        instance._privileges_before = User.objects.filter(pk=instance.pk).values(*PRIVILEGE_FLAGS).first()
+    stored = User.objects.filter(pk=instance.pk).values(*PRIVILEGE_FLAGS).first() if instance.pk else None
+    flags_before_save[id(instance)] = stored  # taken by post_save; a failed save's is replaced by the next
 
 
 @receiver(post_save, sender=User)
 def privileges_changed(sender, instance, created, **kwargs):
-    before = getattr(instance, "_privileges_before", None)
+    before = flags_before_save.pop(id(instance), None)
     after = {flag: getattr(instance, flag) for flag in PRIVILEGE_FLAGS}
     if created:
         before = {"is_staff": False, "is_superuser": False, "is_active": True}

@@ -11,7 +11,7 @@ checks still apply to them.
 from django.conf import settings
 from django.shortcuts import render
 
-from .events import Event, Outcome, record
+from ..audit.events import Event, Outcome, record
 
 SAFE_METHODS = ("GET", "HEAD")
 ALLOWED_SITES = ("same-origin", "same-site", "none")  # "none": typed in the address bar, a bookmark

@@ -1,15 +1,12 @@
 import json
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.views import defaults
-from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from .events import Event, Outcome, record
+from ..audit.events import Event, Outcome, record
 
 LEGACY_TYPE = "application/csp-report"  # report-uri
 REPORTING_API_TYPE = "application/reports+json"  # report-to
@@ -95,23 +92,3 @@ def csp_report(request):
     for violation, key_index in bodies:
         record(Event.CSP_VIOLATION, Outcome.DENIED, request, **summarise(violation, key_index))
     return HttpResponse(status=204)
-
-
-def csrf_failure(request, reason=""):
-    """CSRF_FAILURE_VIEW: Django's page (templates/403_csrf.html), recorded."""
-    record(Event.CSRF_FAILURE, Outcome.DENIED, request, reason=reason)
-    return django_csrf_failure(request, reason=reason)
-
-
-def permission_denied(request, exception=None):
-    """handler403: every refusal by a permission check, recorded."""
-    record(Event.PERMISSION_DENIED, Outcome.DENIED, request, view=getattr(request.resolver_match, "view_name", None))
-    return defaults.permission_denied(request, exception)
-
-
-def bad_request(request, exception=None):
-    """handler400: a request for a host not in ALLOWED_HOSTS is recorded (scanners, DNS rebinding)."""
-    if isinstance(exception, DisallowedHost):
-        host = request.META.get("HTTP_HOST", "")
-        record(Event.DISALLOWED_HOST, Outcome.DENIED, request, host=host)
-    return defaults.bad_request(request, exception)

@@ -19,7 +19,8 @@ from enum import StrEnum
 
 from django.conf import settings
 
-from .client_ip import client_ip
+from ..core.client_ip import client_ip
+from ..core.emails import normalize_email
 
 logger = logging.getLogger("security")
 
@@ -52,6 +53,7 @@ class Event(StrEnum):
     TWO_FACTOR_ENROLLED = "two_factor.enrolled"
     TWO_FACTOR_REMOVED = "two_factor.removed"
     TWO_FACTOR_FAILED = "two_factor.failed"
+    TWO_FACTOR_UNREADABLE = "two_factor.unreadable"
     RECOVERY_CODE_USED = "two_factor.recovery_code_used"
     RECOVERY_CODES_REGENERATED = "two_factor.recovery_codes_regenerated"
     GROUPS_CHANGED = "user.groups_changed"
@@ -63,6 +65,8 @@ class Event(StrEnum):
     API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105  (an event name, not a token)
     API_TOKEN_EXPIRED = "api_token.expired"  # noqa: S105  (an event name, not a token)
     API_AUTHENTICATION_FAILED = "api.authentication_failed"
+    CACHE_UNAVAILABLE = "cache.unavailable"
+    CACHE_RECOVERED = "cache.recovered"
 
 
 class Outcome(StrEnum):
@@ -94,8 +98,7 @@ def redact(details):
 def username_fingerprint(username):
     """A keyed hash of a typed username: repeated attempts on one name can be correlated, but the log
     never holds what was typed (which may be a password typed in the wrong field)."""
-    normalised = (username or "").strip().lower().encode()
-    return hmac.new(settings.SECRET_KEY.encode(), normalised, hashlib.sha256).hexdigest()[:16]
+    return hmac.new(settings.SECRET_KEY.encode(), normalize_email(username).encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def account_named(username):

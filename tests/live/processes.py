@@ -1,0 +1,64 @@
+"""Ports, and the servers the live tests start (redis-server, gunicorn), each stopped by its PID."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+# Worker PID first: tests can tell which process answered.
+ACCESS_LOG_FORMAT = 'access pid=%(p)s "%(r)s" %(s)s'
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port, process, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode} before listening on {port}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
+
+
+def stop(process):
+    """Stop a process the tests started, by its PID."""
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def start_redis(directory, port=None):
+    port = port or free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+         "--dir", str(directory)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    wait_for_port(port, process)
+    return process, port
+
+
+def start_gunicorn(project, env, port, log, *tls_files, workers=2):
+    """gunicorn serving the project on 127.0.0.1:port, over TLS when given (certificate, key) files."""
+    tls = ["--certfile", str(tls_files[0]), "--keyfile", str(tls_files[1])] if tls_files else []
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT, "--error-logfile", "-", *tls],
+        cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    wait_for_port(port, process)
+    return process
