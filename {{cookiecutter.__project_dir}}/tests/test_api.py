@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from {{ cookiecutter.project_slug }}.api.models import Token
+from {{ cookiecutter.project_slug }}.audit.models import SecurityEvent
 from {{ cookiecutter.project_slug }}.documents.models import Document
 
 from tests.helpers.clients import HttpsClient, reauthenticated, verified
@@ -189,6 +190,23 @@ def test_first_use_is_recorded_once(editor, security_events):
     assert [event["user_id"] for event in security_events.named("api_token.first_used")] == [editor.pk]
     token.refresh_from_db()
     assert token.first_used is not None
+
+
+@pytest.mark.django_db
+def test_every_token_authentication_is_recorded_in_the_log_only(editor, security_events, settings):
+    settings.SECURITY_EVENTS_STORE = True
+    _, secret = make_token(editor)
+    for _ in range(3):
+        assert api_client(secret).get(LIST).status_code == 200
+    recorded = security_events.named("api.authenticated")
+    assert [(event["user_id"], event["details"]["name"], event["outcome"]) for event in recorded] == [
+        (editor.pk, "script", "success")
+    ] * 3
+    assert len({event["request_id"] for event in recorded}) == 3  # one per request, joinable to the access log
+    # The database keeps the first use, not a row per request (every read would become a write).
+    stored = set(SecurityEvent.objects.values_list("event", flat=True))
+    assert "api_token.first_used" in stored
+    assert "api.authenticated" not in stored
 
 
 @pytest.mark.django_db

@@ -32,6 +32,9 @@ class TokenAuthentication(auth.TokenAuthentication):
             if Token.objects.filter(pk=auth_token.pk, first_used=None).update(first_used=now):
                 auth_token.first_used = now
                 record(Event.API_TOKEN_FIRST_USED, Outcome.SUCCESS, user=user, name=auth_token.name)
+        # Every authentication, not only the first: which token opened which request (the request id
+        # joins this to the access logs).
+        record(Event.API_AUTHENTICATED, Outcome.SUCCESS, user=user, name=auth_token.name, scope=auth_token.scope)
         return user, auth_token
 
 

@@ -65,6 +65,7 @@ class Event(StrEnum):
     API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105  (an event name, not a token)
     API_TOKEN_EXPIRED = "api_token.expired"  # noqa: S105  (an event name, not a token)
     API_AUTHENTICATION_FAILED = "api.authentication_failed"
+    API_AUTHENTICATED = "api.authenticated"
     CACHE_UNAVAILABLE = "cache.unavailable"
     CACHE_RECOVERED = "cache.recovered"
 
@@ -75,6 +76,9 @@ class Outcome(StrEnum):
     DENIED = "denied"
 
 
+# Written to the log only, never copied to the database: one happens on every API request, and a row
+# each would turn every read into a write.
+LOG_ONLY = {Event.API_AUTHENTICATED}
 SECRET_WORDS = ("password", "passwd", "token", "secret", "code", "key", "session", "cookie", "otp", "csrf")
 MAX_TEXT = 200
 
@@ -138,7 +142,7 @@ def record(event, outcome, request=None, user=None, **details):
         "details": redact(details),
     }
     logger.info("%s %s", payload["event"], json.dumps(payload, sort_keys=True), extra={"security_event": payload})
-    if getattr(settings, "SECURITY_EVENTS_STORE", False):
+    if getattr(settings, "SECURITY_EVENTS_STORE", False) and event not in LOG_ONLY:
         from .models import SecurityEvent
 
         SecurityEvent.store(payload)
