@@ -107,8 +107,9 @@ REPORT = json.dumps({"csp-report": {"document-uri": "https://127.0.0.1/", "effec
 
 
 def mixed_requests(port, session_cookies):
-    """Each failed login names another account from another client address (X-Forwarded-For, believed
-    from the trusted proxy), so no lockout or per-client limit refuses it: it must be answered."""
+    """Each failed login names another account, and each login and CSP report comes from another client
+    address (X-Forwarded-For, believed from the trusted proxy), so no lockout or per-client limit answers
+    in their place: each must be answered by the page itself."""
     form_cookies, token = login_form(port)
     cookie = ("Cookie", cookie_header(form_cookies))
 
@@ -124,15 +125,12 @@ def mixed_requests(port, session_cookies):
             ("X-Forwarded-For", f"10.9.{n // 250}.{n % 250 + 1}"),
         )
 
+    def report_headers(n):
+        return (("Content-Type", "application/csp-report"), ("X-Forwarded-For", f"10.8.{n // 250}.{n % 250 + 1}"))
+
     return [
         Request("anonymous page", "GET", "/"),
         Request("login", "POST", "/accounts/login/", failed_login_body, failed_login_headers),
         Request("signed-in page", "GET", "/accounts/2fa/", headers=(("Cookie", cookie_header(session_cookies)),)),
-        Request(
-            "CSP report",
-            "POST",
-            "/security/csp-report/",
-            REPORT.encode(),
-            (("Content-Type", "application/csp-report"),),
-        ),  # fmt: skip
+        Request("CSP report", "POST", "/security/csp-report/", REPORT.encode(), report_headers),
     ]

@@ -1,5 +1,7 @@
 """Adding a second factor and signing in with it, through the real pages, with real codes from pyotp."""
 
+import time
+
 import pyotp
 import pytest
 from cryptography.fernet import Fernet
@@ -21,12 +23,20 @@ def enrol(client, password):
     page = client.get(reverse("mfa_activate_totp"))
     assert b"<svg" in page.content  # the QR code, drawn on the server
     totp = pyotp.TOTP(page.context["form"].secret)
-    client.enrolment_code = totp.now()  # kept, so a test can replay exactly this code
+    client.enrolment_code = code_with_time_left(totp)  # kept, so a test can replay exactly this code
     response = client.post(reverse("mfa_activate_totp"), {"code": client.enrolment_code})
     assert (response.status_code, response.headers["Location"]) == (302, reverse("mfa_view_recovery_codes"))
     codes = client.get(reverse("mfa_view_recovery_codes")).context["unused_codes"]
     assert len(codes) == security.MFA_RECOVERY_CODE_COUNT
     return totp, codes
+
+
+def code_with_time_left(totp, seconds=3):
+    """The app's current code, taken with at least `seconds` of its 30-second step left: the site accepts
+    a code only during its own step (MFA_TOTP_TOLERANCE 0), so one read at a step's end would fail."""
+    while totp.interval - time.time() % totp.interval < seconds:
+        time.sleep(0.25)
+    return totp.now()
 
 
 def sign_in_again(client, user, password, next_url=None):
