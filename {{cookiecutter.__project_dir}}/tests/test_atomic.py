@@ -13,6 +13,7 @@ from django.urls import reverse
 from {{ cookiecutter.project_slug }}.accounts.models import User
 
 from tests.helpers.clients import reauthenticated, verified
+from tests.helpers.two_factor import code_with_time_left
 from tests.helpers.users import member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_signup")]
@@ -97,5 +98,5 @@ def test_an_authenticator_app_and_its_recovery_codes_are_added_together(client, 
     reauthenticated(client, password)
     secret = client.get(reverse("mfa_activate_totp")).context["form"].secret
     with recovery_code_inserts_refused(), pytest.raises(DatabaseError):
-        client.post(reverse("mfa_activate_totp"), {"code": pyotp.TOTP(secret).now()})
+        client.post(reverse("mfa_activate_totp"), {"code": code_with_time_left(pyotp.TOTP(secret))})
     assert not Authenticator.objects.filter(user=user).exists()

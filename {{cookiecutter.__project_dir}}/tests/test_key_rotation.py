@@ -30,7 +30,15 @@ from {{ cookiecutter.project_slug }}.audit.events import Event
 from tests.helpers.clients import HttpsClient, reauthenticated, sign_in, signed_in
 from tests.helpers.passkeys import attestation, creation_options
 from tests.helpers.production_settings import load_prod
-from tests.helpers.two_factor import COMMITTING, code_step, enrol, new_key, reset_in_the_admin, sign_in_again
+from tests.helpers.two_factor import (
+    COMMITTING,
+    code_step,
+    code_with_time_left,
+    enrol,
+    new_key,
+    reset_in_the_admin,
+    sign_in_again,
+)
 from tests.helpers.users import member
 
 OLD_SECRET_KEY = secrets.token_urlsafe(48)
@@ -175,7 +183,7 @@ def test_factors_no_key_decrypts_get_a_page_saying_what_to_do_and_an_event(
     attempts = [(other, "12345678")]  # a recovery code: the app's secret is read, then the codes' seed is not
 
     with override_settings(MFA_ENCRYPTION_KEY=new_key()):  # the database restored beside another key
-        attempts += [(staff, totp.now()), (staff, codes[0])]
+        attempts += [(staff, code_with_time_left(totp)), (staff, codes[0])]
         for user, code in attempts:
             sign_in_again(client, user, password)
             response = code_step(client, code)
@@ -194,7 +202,7 @@ def test_factors_no_key_decrypts_get_a_page_saying_what_to_do_and_an_event(
         reauthenticated(client, password)
         for name in ("mfa_index", "mfa_view_recovery_codes", "mfa_generate_recovery_codes"):
             assert factor_page(client, name).status_code == 503
-        assert factor_page(client, "mfa_reauthenticate", {"code": totp.now()}).status_code == 503
+        assert factor_page(client, "mfa_reauthenticate", {"code": code_with_time_left(totp)}).status_code == 503
 
     events = security_events.named(Event.TWO_FACTOR_UNREADABLE)
     assert [(event["user_id"], event["path"]) for event in events] == [

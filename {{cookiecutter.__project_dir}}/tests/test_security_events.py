@@ -23,6 +23,7 @@ from {{ cookiecutter.project_slug }}.documents.models import Document
 from tests.helpers.clients import reauthenticated, verified
 from tests.helpers.logs import ALL_LOG_OUTPUT, SECRETS_USED
 from tests.helpers.rate_limits import allowed
+from tests.helpers.two_factor import code_with_time_left
 from tests.helpers.users import member
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +162,7 @@ def test_two_factor_and_reauthentication_events(client, password, security_event
     reauthenticated(client, password)
     assert only(security_events, Event.REAUTHENTICATED)["details"] == {"method": "password"}
     app = pyotp.TOTP(client.get(reverse("mfa_activate_totp")).context["form"].secret)
-    client.post(reverse("mfa_activate_totp"), {"code": app.now()})
+    client.post(reverse("mfa_activate_totp"), {"code": code_with_time_left(app)})
     factors = [event["details"]["factor"] for event in security_events.named(Event.TWO_FACTOR_ENROLLED)]
     assert sorted(factors) == ["recovery_codes", "totp"]
     recovery = client.get(reverse("mfa_view_recovery_codes")).context["unused_codes"]

@@ -22,7 +22,7 @@ from {{ cookiecutter.project_slug }}.accounts.adapters import AES_GCM, Undecrypt
 
 from tests.helpers.clients import reauthenticated, sign_in, verified
 from tests.helpers.rate_limits import allowed
-from tests.helpers.two_factor import COMMITTING, code_step, enrol, new_key, sign_in_again
+from tests.helpers.two_factor import COMMITTING, code_step, code_with_time_left, enrol, new_key, sign_in_again
 from tests.helpers.users import member
 
 
@@ -55,7 +55,7 @@ def test_adding_a_factor_needs_the_password_again_and_a_valid_code_then_opens_th
     page = client.get(reverse("mfa_activate_totp"))
     assert client.post(reverse("mfa_activate_totp"), {"code": "000000"}).status_code == 200
     assert not Authenticator.objects.filter(user=staff).exists()
-    client.post(reverse("mfa_activate_totp"), {"code": pyotp.TOTP(page.context["form"].secret).now()})
+    client.post(reverse("mfa_activate_totp"), {"code": code_with_time_left(pyotp.TOTP(page.context["form"].secret))})
     assert set(Authenticator.objects.filter(user=staff).values_list("type", flat=True)) == {"totp", "recovery_codes"}
     assert client.get(reverse("admin:index")).status_code == 200
 
