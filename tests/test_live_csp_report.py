@@ -69,7 +69,7 @@ def test_rate_limit_holds_across_worker_processes(live_site):
 
 @pytest.fixture(scope="module")
 def reports_port(live_site, tmp_path_factory):
-    with proxied_gunicorn(live_site, tmp_path_factory.mktemp("csp-fuzz")) as (port, _):
+    with proxied_gunicorn(live_site.project, live_site.env, tmp_path_factory.mktemp("csp-fuzz")) as (port, _):
         yield port
 
 

@@ -42,7 +42,8 @@ def own_redis_site(live_site, tmp_path):
     redis_server, redis_port = start_redis(tmp_path)
     servers = {"redis": redis_server}
     try:
-        with proxied_gunicorn(live_site, tmp_path, REDIS_URL=f"redis://127.0.0.1:{redis_port}/0") as (port, log):
+        env = {**live_site.env, "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
+        with proxied_gunicorn(live_site.project, env, tmp_path) as (port, log):
             yield {"port": port, "redis_port": redis_port, "servers": servers, "log": log, "dir": tmp_path}
     finally:
         if servers["redis"].poll() is None:

@@ -17,8 +17,8 @@ import pytest
 from conftest import OPTION_SETS, read_env, run
 from live.accounts import CREATE_USER, PASSWORD
 from live.load import Load, mixed_requests
-from live.processes import free_port, start_gunicorn, start_redis, stop
-from live.proxied import proxied, sign_in
+from live.processes import free_port, start_redis, stop
+from live.proxied import proxied, proxied_gunicorn, sign_in
 
 pytestmark = pytest.mark.services
 
@@ -192,7 +192,6 @@ def test_postgresql_paused_under_load(baked, postgres, deployed_roles, tmp_path)
         "DATABASE_URL": deployed_roles["DATABASE_URL"],
         "DATABASE_MIGRATE_URL": "",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_TRUSTED_PROXIES": "127.0.0.1",
     }
     for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"]):
         result = run([sys.executable, "manage.py", *command], project, env={**env, **deployed_roles})
@@ -201,33 +200,30 @@ def test_postgresql_paused_under_load(baked, postgres, deployed_roles, tmp_path)
     created = run([sys.executable, "manage.py", "shell", "-c", create], project, env=env)
     assert created.returncode == 0, created.stderr
     redis_server, redis_port = start_redis(tmp_path)
-    processes, paused = [redis_server], []
-    port, log = free_port(), tmp_path / "gunicorn.log"
+    paused = []
     try:
-        with log.open("ab") as out:
-            env = {**os.environ, **env, "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
-            processes.append(start_gunicorn(project, env, port, out, workers=2))
-        session = sign_in(port, "paused@example.com", PASSWORD)
-        requests = mixed_requests(port, session)
-        with Load(port, requests, proxied(port)) as before:
-            before.run_phase("PostgreSQL up", 3)
-        # Frozen between requests: a query already sent when the server froze would wait for it to resume
-        # (libpq has no client-side timeout for a sent query; docs/outages.md says so).
-        paused = server_processes(postgres)
-        for pid in paused:
-            os.kill(pid, signal.SIGSTOP)
-        with Load(port, requests, proxied(port)) as load:
-            load.run_phase("PostgreSQL paused", 8)
-            for pid in reversed(paused):
-                os.kill(pid, signal.SIGCONT)
-            paused = []
-            load.run_phase("PostgreSQL resumed", 3)
-            load.run_phase("PostgreSQL up again", 3)
+        env = {**os.environ, **env, "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
+        with proxied_gunicorn(project, env, tmp_path) as (port, log):
+            session = sign_in(port, "paused@example.com", PASSWORD)
+            requests = mixed_requests(port, session)
+            with Load(port, requests, proxied(port)) as before:
+                before.run_phase("PostgreSQL up", 3)
+            # Frozen between requests: a query already sent when the server froze would wait for it to
+            # resume (libpq has no client-side timeout for a sent query; docs/outages.md says so).
+            paused = server_processes(postgres)
+            for pid in paused:
+                os.kill(pid, signal.SIGSTOP)
+            with Load(port, requests, proxied(port)) as load:
+                load.run_phase("PostgreSQL paused", 8)
+                for pid in reversed(paused):
+                    os.kill(pid, signal.SIGCONT)
+                paused = []
+                load.run_phase("PostgreSQL resumed", 3)
+                load.run_phase("PostgreSQL up again", 3)
     finally:
         for pid in reversed(paused):
             os.kill(pid, signal.SIGCONT)
-        for process in reversed(processes):
-            stop(process)
+        stop(redis_server)
     answers = before.answers + load.answers
     print("\nphase: {kind: (answers, statuses, median ms, slowest ms)}")
     for phase, kinds in {**before.summary(), **load.summary()}.items():

@@ -47,13 +47,12 @@ def cookie_header(cookies):
 
 
 @contextlib.contextmanager
-def proxied_gunicorn(site, directory, **env):
-    """A gunicorn (2 workers) of the live project, reached as from nginx: plain HTTP from 127.0.0.1, a
+def proxied_gunicorn(project, env, directory):
+    """A gunicorn (2 workers) of a baked project, reached as from nginx: plain HTTP from 127.0.0.1, a
     trusted proxy, so each request may name its client address (X-Forwarded-For). Yields (port, log)."""
     port, log = free_port(), directory / "gunicorn.log"
-    env = {**site.env, "DJANGO_TRUSTED_PROXIES": "127.0.0.1", **env}
     with log.open("ab") as out:
-        server = start_gunicorn(site.project, env, port, out, workers=2)
+        server = start_gunicorn(project, {**env, "DJANGO_TRUSTED_PROXIES": "127.0.0.1"}, port, out, workers=2)
     try:
         yield port, log
     finally:

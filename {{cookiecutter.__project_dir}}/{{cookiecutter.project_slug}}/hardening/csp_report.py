@@ -1,3 +1,6 @@
+"""The CSP report endpoint (CSP_REPORT_PATH): browsers' violation reports, size- and rate-limited,
+kept as security events; any other body is a 4xx."""
+
 import json
 
 from django.conf import settings
