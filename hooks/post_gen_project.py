@@ -86,7 +86,7 @@ def environment(answers):
             "DJANGO_MFA_KEY",
             base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii"),
             True,
-            "Encrypts two-factor secrets (TOTP, recovery codes) at rest: 32 random bytes, URL-safe base64. Losing"
+            "Encrypts two-factor secrets (TOTP) at rest: 32 random bytes, URL-safe base64. Losing"
             " it disables every authenticator app.",
         ),
         (
@@ -117,15 +117,17 @@ def environment(answers):
         ),
         (
             "REDIS_URL",
-            "redis://127.0.0.1:6379/0",
+            "unix:///run/redis/redis-server.sock?db=0",
             False,
-            "Redis shared by every worker for rate limits: redis://[:PASSWORD@]HOST:PORT/DB.",
+            "Redis shared by every worker for rate limits. Its Unix socket, which only its group may open"
+            " (docs/deployment.md): no password. Another host: rediss://[:PASSWORD@]HOST:PORT/DB.",
         ),
         (
             "EMAIL_URL",
             "smtp://localhost:25",
             False,
-            "Mail relay for password-reset mail, e.g. smtp+tls://USER:PASSWORD@smtp.example.com:587.",
+            "Mail relay for password-reset mail, e.g. smtp+tls://smtp.example.com:587?ssl_certfile=CERT&ssl_keyfile=KEY"
+            " (a client certificate) or smtp+tls://USER:PASSWORD@smtp.example.com:587.",
         ),
     ]
     if answers["database"] == "postgresql":

@@ -216,8 +216,8 @@ def test_every_page_and_form_runs_with_zero_csp_violations(browser, live_site):
         submit({}, button="form[action='/accounts/logout/'] button")
         assert page.locator("header a[href='/accounts/login/']").count() == 1  # signed out
 
-        # A staff member's first sign-in: sent to set up a factor, the password again, the QR page,
-        # recovery codes shown once, new codes, and removing the app sends them back to set-up.
+        # A staff member's first sign-in: sent to set up a factor, the password again, the QR page, no
+        # recovery codes, and removing the app sends them back to set-up.
         visit(site("accounts/login/"))
         submit({"#id_login": "newstaff@example.com", "#id_password": PASSWORD})
         assert page.url.startswith(site("accounts/2fa/"))
@@ -228,24 +228,10 @@ def test_every_page_and_form_runs_with_zero_csp_violations(browser, live_site):
         assert page.locator(".qr-code svg").count() == 1
         app = pyotp.TOTP(page.input_value("#authenticator_secret"))
         submit({"#id_code": app.now()})
-        assert page.url == site("accounts/2fa/recovery-codes/")
-        assert len(page.input_value("#recovery_codes").split()) == 10
-        visit(site("accounts/2fa/recovery-codes/"))
-        assert page.locator("#recovery_codes").count() == 0  # shown once only
-        visit(site("accounts/2fa/recovery-codes/generate/"))
-        submit({})
-        recovery_codes = page.input_value("#recovery_codes").split()
-        assert len(recovery_codes) == 10
-        # A sign-in with a recovery code instead of the app.
-        submit({}, button="form[action='/accounts/logout/'] button")
-        visit(site("accounts/login/"))
-        submit({"#id_login": "newstaff@example.com", "#id_password": PASSWORD})
-        assert page.url == site("accounts/2fa/authenticate/")
-        submit({"#id_code": recovery_codes[0]})
-        assert page.url == site("")
+        assert page.url == site("accounts/2fa/")  # the factors page, with no recovery codes made
+        assert "no recovery codes" in page.content()
+        visit(site("accounts/2fa/recovery-codes/"), status=404)
         visit(site("accounts/2fa/totp/deactivate/"))
-        assert page.url.startswith(site("accounts/reauthenticate/"))  # a new session: the password again
-        submit({"#id_password": PASSWORD})
         submit({})
         visit(site(""))
         assert page.url.startswith(site("accounts/2fa/"))  # staff: back to set-up
@@ -332,7 +318,7 @@ def test_passkey_sign_in_and_ending_another_browsers_session(browser, live_site)
         laptop.page.fill("#id_name", "Laptop")
         laptop.page.check("#id_passwordless")
         click_and_wait(laptop, "#mfa_webauthn_add")
-        assert laptop.page.url == site("accounts/2fa/recovery-codes/")  # the first factor brings recovery codes
+        assert laptop.page.url == site("accounts/2fa/")  # the factors page: no recovery codes
         (credential,) = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]
         assert credential["isResidentCredential"]
 

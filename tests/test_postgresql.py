@@ -2,6 +2,7 @@
 cluster created and started here on 127.0.0.1, then stopped by its PID file and deleted."""
 
 import os
+import pwd
 import re
 import secrets
 import shutil
@@ -171,6 +172,47 @@ def test_the_site_role_reads_and_writes_rows_and_changes_no_table(baked, postgre
     owners = psql(postgres, "-d", project.name, "-At", "-c",
                   "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'").stdout  # fmt: skip
     assert owners.split() == [f"{project.name}_owner"]
+
+
+def test_the_site_connects_by_peer_authentication_with_no_password(baked, postgres, deployed_roles):
+    """deploy/postgresql's pg_hba.conf and pg_ident.conf lines, as shipped, above the cluster's own; this
+    test's system account mapped to the site's role as the service's account is."""
+    project = baked("alternatives")
+    slug, account = project.name, pwd.getpwuid(os.geteuid()).pw_name
+    files = {name: postgres["data"] / name for name in ("pg_hba.conf", "pg_ident.conf")}
+    originals = {name: path.read_text() for name, path in files.items()}
+    shipped = {name: (project / "deploy" / "postgresql" / name).read_text() for name in files}
+    files["pg_hba.conf"].write_text(shipped["pg_hba.conf"] + originals["pg_hba.conf"])
+    mapped = f"{slug} {account} {slug}_app\n"
+    files["pg_ident.conf"].write_text(originals["pg_ident.conf"] + shipped["pg_ident.conf"] + mapped)
+    reload = [str(postgres["bindir"] / "pg_ctl"), "-D", str(postgres["data"]), "reload"]
+    postgres["run"](*reload)
+    try:
+        over_socket = f"@/{slug}?host={postgres['sockets']}&port={postgres['port']}"
+        site = {**read_env(project / ".env"), "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+                "DATABASE_URL": f"postgres://{slug}_app{over_socket}", "DATABASE_MIGRATE_URL": ""}  # fmt: skip
+        check = ["manage.py", "check", "--deploy", "--database", "default", "--fail-level", "WARNING"]
+        result = run([sys.executable, *check], project, env=site)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "System check identified no issues (1 silenced)." in result.stdout
+        who = "from django.db import connection as c; print(c.cursor().execute('SELECT current_user').fetchone()[0])"
+        result = run([sys.executable, "manage.py", "shell", "--no-imports", "-c", who], project, env=site)
+        assert (result.returncode, result.stdout.strip()) == (0, f"{slug}_app"), result.stdout + result.stderr
+        # The map gives this account the site's role only: not the schema owner's ...
+        owner = {**site, "DATABASE_URL": f"postgres://{slug}_owner{over_socket}"}
+        result = run([sys.executable, "manage.py", "shell", "--no-imports", "-c", who], project, env=owner)
+        assert result.returncode != 0, result.stdout
+        assert "Peer authentication failed" in result.stderr, result.stderr
+        # ... and no other account is the site.
+        server = ["-h", str(postgres["sockets"]), "-p", str(postgres["port"]), "-U", f"{slug}_app", "-d", slug, "-X"]
+        psql_as_nobody = ["runuser", "-u", "nobody", "--", str(postgres["bindir"] / "psql"), *server, "-c", "SELECT 1"]
+        other = subprocess.run(psql_as_nobody, capture_output=True, text=True, timeout=30)
+        assert other.returncode != 0, other.stdout
+        assert "Peer authentication failed" in other.stderr, other.stderr
+    finally:
+        for name, path in files.items():
+            path.write_text(originals[name])
+        postgres["run"](*reload)
 
 
 def server_processes(postgres):

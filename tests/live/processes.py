@@ -41,15 +41,37 @@ def stop(process):
             process.wait(timeout=10)
 
 
-def start_redis(directory, port=None):
-    port = port or free_port()
+def start_redis(directory, port=None, unix_socket=None):
+    """redis-server on 127.0.0.1:port, or, given a path, on that Unix socket alone (mode 0700: only the
+    account that started it, as the production socket admits only its group)."""
+    if unix_socket:
+        listen = ["--port", "0", "--unixsocket", str(unix_socket), "--unixsocketperm", "700"]
+    else:
+        port = port or free_port()
+        listen = ["--bind", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-         "--dir", str(directory)],
+        ["redis-server", *listen, "--save", "", "--appendonly", "no", "--dir", str(directory)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    wait_for_port(port, process)
+    if unix_socket:
+        wait_for_socket(unix_socket, process)
+    else:
+        wait_for_port(port, process)
     return process, port
+
+
+def wait_for_socket(path, process, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode} before listening on {path}")
+        with socket.socket(socket.AF_UNIX) as sock:
+            try:
+                sock.connect(str(path))
+                return
+            except OSError:
+                time.sleep(0.1)
+    raise TimeoutError(f"nothing listening on {path} after {timeout}s")
 
 
 def start_gunicorn(project, env, port, log, *tls_files, workers=2):

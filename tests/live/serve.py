@@ -1,8 +1,9 @@
 """Bake a project and serve it for real: two TLS gunicorns with production settings (two "hosts"
-sharing the database and one real redis-server), on a certificate made here and thrown away after."""
+sharing the database and one real redis-server on a Unix socket), on a certificate made here and thrown away after."""
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from conftest import bake, read_env
@@ -29,8 +30,13 @@ def serve(tmp_path):
     mail_dir.mkdir()
     processes = []
     log_path = tmp_path / "gunicorn.log"
+    # Redis on a Unix socket, as deploy/systemd reaches it: no TCP port, no password. Its directory
+    # is open to every account, so only the socket's own mode keeps the others out.
+    sockets = Path(tempfile.mkdtemp(prefix="secure-django-redis-", dir="/tmp"))
+    sockets.chmod(0o755)
+    redis_socket = sockets / "redis.sock"
     try:
-        redis, redis_port = start_redis(tmp_path)
+        redis, _ = start_redis(tmp_path, unix_socket=redis_socket)
         processes.append(redis)
         site_port, second_host_port = free_port(), free_port()
         env = {
@@ -39,7 +45,7 @@ def serve(tmp_path):
             "DJANGO_SETTINGS_MODULE": "config.settings.live_test",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",  # localhost: a valid WebAuthn RP ID
             "DJANGO_SITE_URL": f"https://127.0.0.1:{site_port}",  # links in the mails lead to the live site
-            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+            "REDIS_URL": f"unix://{redis_socket}?db=0",
             "LIVE_TEST_MAIL_DIR": str(mail_dir),
         }
         site = LiveSite(
@@ -65,3 +71,4 @@ def serve(tmp_path):
     finally:
         for process in reversed(processes):
             stop(process)
+        shutil.rmtree(sockets, ignore_errors=True)

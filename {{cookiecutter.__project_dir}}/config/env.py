@@ -133,25 +133,53 @@ def admin_url(name="DJANGO_ADMIN_URL"):
     return value
 
 
+# redis-py adds a CA given in the URL to the system's public CAs, and has no option to leave those out:
+# any of them could then certify a server for the name.
+REDIS_PRIVATE_CA_PARAMETERS = ("ssl_ca_certs", "ssl_ca_path", "ssl_ca_data")
+
+
 def redis_url(name="REDIS_URL"):
     value = required(name)
     if not value.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"{name} must start with redis://, rediss:// or unix://.")
+    given = urllib.parse.parse_qs(urllib.parse.urlsplit(value).query)
+    if any(parameter in given for parameter in REDIS_PRIVATE_CA_PARAMETERS):
+        raise ImproperlyConfigured(
+            f"{name} names a private CA, which the Redis client would trust beside every public CA: give Redis a"
+            " publicly trusted certificate, or reach it through a local TLS tunnel (docs/connections.md)."
+        )
     return value
 
 
 def email(name="EMAIL_URL"):
     """Email settings from a URL. Only SMTP in production: a console backend would write password-reset
-    links (account takeover tokens) into the logs."""
+    links (account takeover tokens) into the logs. ?ssl_cafile=PATH: the relay's private CA, trusted alone
+    (else the system's CAs). ?ssl_certfile=PATH&ssl_keyfile=PATH: a client certificate by which the relay
+    knows the site, in place of a password that never changes."""
     value = required(name)
     scheme = value.partition("://")[0]
     if scheme not in SMTP_SCHEMES:
         raise ImproperlyConfigured(f"{name} must start with one of {', '.join(s + '://' for s in SMTP_SCHEMES)}.")
     config = environ.Env.email_url_config(value)
-    cafile = config.pop("OPTIONS", {}).get("SSL_CAFILE")
-    if cafile:  # ?ssl_cafile=PATH: the relay's private CA, trusted alone
+    config.pop("OPTIONS", None)  # the parameters, read and checked below
+    query = {key.lower(): v[0] for key, v in urllib.parse.parse_qs(urllib.parse.urlsplit(value).query).items()}
+    unknown = sorted(set(query) - {"ssl_cafile", "ssl_certfile", "ssl_keyfile"})
+    if unknown:  # else dropped unseen, or turning TLS off behind the scheme's back (email_use_tls=0)
+        raise ImproperlyConfigured(
+            f"{name} takes no parameter but ssl_cafile, ssl_certfile and ssl_keyfile; got {', '.join(unknown)}."
+        )
+    certificate = [query[key] for key in ("ssl_certfile", "ssl_keyfile") if key in query]
+    if len(certificate) == 1:
+        raise ImproperlyConfigured(f"{name} must give both ssl_certfile and ssl_keyfile, or neither.")
+    if certificate and scheme == "smtp":
+        raise ImproperlyConfigured(f"{name} sends a client certificate only over TLS: use smtp+tls:// or smtp+ssl://.")
+    unreadable = [path for path in query.values() if not (Path(path).is_file() and os.access(path, os.R_OK))]
+    if unreadable:  # stop the boot, not the first mail
+        raise ImproperlyConfigured(f"{name} names a file that does not exist or cannot be read: {unreadable[0]}.")
+    if query:
         config["EMAIL_BACKEND"] = "{{ cookiecutter.project_slug }}.core.mail.PrivateCaEmailBackend"
-        config["EMAIL_SSL_CAFILE"] = cafile
+        config["EMAIL_SSL_CAFILE"] = query.get("ssl_cafile")
+        config["EMAIL_SSL_CERTFILE"], config["EMAIL_SSL_KEYFILE"] = certificate or (None, None)
     return config
 
 
@@ -166,14 +194,24 @@ def networks(name):
         ) from error
 
 
-def database_password(name="DATABASE_URL"):
-    """A server database (not SQLite) must have a password that is not empty or a placeholder."""
+def database_credentials(name="DATABASE_URL"):
+    """A server database (not SQLite) must know who connects without trusting a password alone where it
+    need not: over its Unix socket PostgreSQL asks the kernel which account is connecting (peer
+    authentication, deploy/postgresql/pg_hba.conf), from another host a client certificate
+    (?sslcert=PATH&sslkey=PATH) proves it. Otherwise the URL must carry a real password."""
     config = database(name)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         return None
+    options = config.get("OPTIONS", {})
+    host = str(options.get("host") or config.get("HOST") or "")
+    if not host or host.startswith("/") or (options.get("sslcert") and options.get("sslkey")):
+        return None
     password = config.get("PASSWORD") or ""
     if not password or any(marker in password.lower() for marker in PLACEHOLDER_MARKERS):
-        raise ImproperlyConfigured(f"{name} must carry the database password (postgres://USER:PASSWORD@HOST/NAME).")
+        raise ImproperlyConfigured(
+            f"{name} must name a Unix socket (postgres://USER@/NAME?host=/var/run/postgresql), a client certificate"
+            " (?sslcert=PATH&sslkey=PATH) or carry the database password (postgres://USER:PASSWORD@HOST/NAME)."
+        )
     if password.lower() in VENDOR_DEFAULT_PASSWORDS or password == config.get("USER"):
         raise ImproperlyConfigured(f"{name} carries a well-known default password: set a generated one.")
     return password
@@ -256,9 +294,8 @@ def services_use_tls(names=("REDIS_URL", "EMAIL_URL", "DATABASE_URL", "DATABASE_
     verifies the server's certificate and name, or the boot is refused naming the variable: session
     data, reset mails and every query would otherwise cross the network readable, or be handed to
     whoever answers in the server's place. A private CA is trusted alone with ?sslrootcert=PATH
-    (PostgreSQL) or ?ssl_cafile=PATH (mail), and beside the system's CAs with ?ssl_ca_certs=PATH
-    (Redis: redis-py has no option to leave them out). DJANGO_PLAINTEXT_ON_PRIVATE_NETWORK=yes accepts
-    plain connections on a network you trust."""
+    (PostgreSQL) or ?ssl_cafile=PATH (mail); Redis takes none (redis_url).
+    DJANGO_PLAINTEXT_ON_PRIVATE_NETWORK=yes accepts plain connections on a network you trust."""
     if flag(PLAINTEXT_OPT_OUT):
         return
     for name in names:

@@ -4,17 +4,11 @@ operation remains."""
 
 import contextlib
 
-import pyotp
 import pytest
-from allauth.mfa.models import Authenticator
 from django.db import DatabaseError, connection
 from django.urls import reverse
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
-
-from tests.helpers.clients import reauthenticated, verified
-from tests.helpers.two_factor import code_with_time_left
-from tests.helpers.users import member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_signup")]
 
@@ -60,28 +54,6 @@ def address_inserts_refused():
     return refused(create, drop)
 
 
-def recovery_code_inserts_refused():
-    def create(cursor):
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "CREATE TEMP TRIGGER refuse BEFORE INSERT ON mfa_authenticator WHEN NEW.type = 'recovery_codes' "
-                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
-            )
-        else:
-            cursor.execute(
-                "CREATE TRIGGER refuse BEFORE INSERT ON mfa_authenticator FOR EACH ROW "
-                "WHEN (NEW.type = 'recovery_codes') EXECUTE FUNCTION refuse()"
-            )
-
-    def drop(cursor):
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER refuse")
-        else:
-            cursor.execute("DROP TRIGGER refuse ON mfa_authenticator")
-
-    return refused(create, drop)
-
-
 def test_sign_up_creates_the_account_and_its_address_together(client, password):
     fields = {"email": "new@example.com", "password1": password, "password2": password}
     with address_inserts_refused(), pytest.raises(DatabaseError):
@@ -89,14 +61,3 @@ def test_sign_up_creates_the_account_and_its_address_together(client, password):
     assert not User.objects.filter(email="new@example.com").exists()
     assert client.post(reverse("account_signup"), fields).status_code == 302  # and can be tried again
     assert User.objects.get(email="new@example.com").emailaddress_set.count() == 1
-
-
-def test_an_authenticator_app_and_its_recovery_codes_are_added_together(client, password):
-    user = member("ann@example.com", password)
-    verified(client, user)
-    Authenticator.objects.filter(user=user).delete()
-    reauthenticated(client, password)
-    secret = client.get(reverse("mfa_activate_totp")).context["form"].secret
-    with recovery_code_inserts_refused(), pytest.raises(DatabaseError):
-        client.post(reverse("mfa_activate_totp"), {"code": code_with_time_left(pyotp.TOTP(secret))})
-    assert not Authenticator.objects.filter(user=user).exists()

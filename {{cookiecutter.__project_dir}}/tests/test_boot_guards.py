@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from tests.helpers.certificates import self_signed_ca
 from tests.helpers.production_settings import VALID_ENV, load_prod
 
 
@@ -29,6 +30,7 @@ def test_production_uses_redis_and_smtp(monkeypatch):
     assert settings["EMAIL_HOST"] == "smtp.example.com"
     assert settings["EMAIL_PORT"] == 587
     assert settings["EMAIL_USE_TLS"] is True
+    assert settings["EMAIL_TIMEOUT"] == 10  # a hung relay cannot hold a worker until gunicorn kills it
 
 
 def test_proxy_header_is_trusted_only_when_declared(monkeypatch):
@@ -59,8 +61,9 @@ def test_proxy_header_is_trusted_only_when_declared(monkeypatch):
         ("DJANGO_TRUSTED_PROXIES", "nginx", "DJANGO_TRUSTED_PROXIES must list IP addresses"),
         ("REDIS_URL", None, "REDIS_URL is not set"),
         ("REDIS_URL", "localhost:6379", "REDIS_URL must start with redis://"),
-        ("DATABASE_URL", "postgres://app@db.internal:5432/app", "DATABASE_URL must carry the database password"),
-        ("DATABASE_URL", "postgres://app:CHANGE-ME@db.internal/app", "DATABASE_URL must carry the database password"),
+        ("DATABASE_URL", "postgres://app@db.internal:5432/app", "DATABASE_URL must name a Unix socket"),
+        ("DATABASE_URL", "postgres://app:CHANGE-ME@db.internal/app", "DATABASE_URL must name a Unix socket"),
+        ("DATABASE_URL", "postgres://app@db.internal/app?sslcert=/etc/a.pem", "DATABASE_URL must name a Unix socket"),
         ("DATABASE_URL", "postgres://postgres:postgres@db.internal/app", "DATABASE_URL carries a well-known default"),
         ("DATABASE_URL", "postgres://app:Password@db.internal/app", "DATABASE_URL carries a well-known default"),
         ("DATABASE_URL", "postgres://app:app@db.internal/app", "DATABASE_URL carries a well-known default"),
@@ -112,6 +115,36 @@ def test_relative_sqlite_path_is_anchored_to_the_project(monkeypatch):
     assert env.database()["NAME"] == str(env.BASE_DIR / "db.sqlite3")
 
 
+@pytest.fixture(scope="module")
+def certificate_files(tmp_path_factory):
+    """A certificate and its key, a path where no file is, and a folder."""
+    mine = self_signed_ca(tmp_path_factory.mktemp("mine"))
+    return {"cert": mine / "ca.pem", "key": mine / "key.pem", "absent": mine / "absent.pem", "folder": mine}
+
+
+RELAY = "smtp+tls://relay.example.com:587"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (RELAY + "?ssl_certfile={cert}", "EMAIL_URL must give both ssl_certfile and ssl_keyfile"),
+        (RELAY + "?ssl_keyfile={key}", "EMAIL_URL must give both ssl_certfile and ssl_keyfile"),
+        ("smtp://localhost:25?ssl_certfile={cert}&ssl_keyfile={key}", "EMAIL_URL sends a client certificate only"),
+        (RELAY + "?ssl_certfile={cert}&ssl_keyfile={absent}", "EMAIL_URL names a file that does not exist"),
+        (RELAY + "?ssl_certfile={absent}&ssl_keyfile={key}", "EMAIL_URL names a file that does not exist"),
+        (RELAY + "?ssl_certfile={cert}&ssl_keyfile={folder}", "EMAIL_URL names a file that does not exist"),
+        (RELAY + "?ssl_cafile={absent}", "EMAIL_URL names a file that does not exist"),
+        # Dropped unseen otherwise, or worse: email_use_tls=0 would send the password in clear under smtp+tls://.
+        (RELAY + "?email_use_tls=0", "EMAIL_URL takes no parameter but ssl_cafile, ssl_certfile and ssl_keyfile"),
+        (RELAY + "?timeout=5", "EMAIL_URL takes no parameter but ssl_cafile, ssl_certfile and ssl_keyfile"),
+    ],
+)
+def test_unusable_mail_relay_parameters_are_refused(monkeypatch, certificate_files, url, message):
+    with pytest.raises(ImproperlyConfigured, match=f"^{message}"):
+        load_prod(monkeypatch, EMAIL_URL=url.format(**certificate_files))
+
+
 @pytest.mark.parametrize(
     ("variable", "value"),
     [
@@ -141,8 +174,10 @@ def test_plaintext_to_another_host_is_refused_naming_the_variable(monkeypatch, v
         ("EMAIL_URL", "smtp://localhost:25"),
         ("DATABASE_URL", "postgres://app:s3cret-pw@db.example.com:5432/app?sslmode=verify-full"),
         ("DATABASE_URL", "postgres://app:s3cret-pw@db.example.com/app?sslmode=verify-ca&sslrootcert=/etc/ssl/ca.pem"),
-        ("REDIS_URL", "rediss://cache.internal:6380/0?ssl_ca_certs=/etc/ssl/ca.pem"),
         ("DATABASE_URL", "postgres://app:s3cret-pw@[::1]:5432/app"),
+        # PostgreSQL's peer authentication over its socket, or a client certificate: no password to carry.
+        ("DATABASE_URL", "postgres://app@/app?host=/var/run/postgresql"),
+        ("DATABASE_URL", "postgres://app@db.example.com/app?sslmode=verify-full&sslcert=/etc/a.pem&sslkey=/etc/a.key"),
     ],
 )
 def test_tls_or_this_machine_is_accepted(monkeypatch, variable, value):

@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from {{ cookiecutter.project_slug }}.audit.events import Event
+from {{ cookiecutter.project_slug }}.audit.models import SecurityEvent
 from {{ cookiecutter.project_slug }}.hardening.csp_report import LEGACY_TYPE, REPORTING_API_TYPE
 
 from tests.helpers.rate_limits import fresh_rate_window
@@ -144,6 +146,15 @@ JSON_VALUES = st.recursive(
 REPORT_SHAPED = st.dictionaries(st.sampled_from(sorted(LEGACY_REPORT["csp-report"])), JSON_VALUES).map(
     lambda report: {"csp-report": report}
 )
+
+
+def test_a_report_carrying_nul_characters_is_stored_without_them(client):
+    # PostgreSQL refuses NUL in text and jsonb: the report is stored with U+FFFD in its place.
+    report = {"csp-report": {**LEGACY_REPORT["csp-report"], "blocked-uri": "https://evil.example/\u0000x"}}
+    assert post(client, report, LEGACY_TYPE).status_code == 204
+    stored = SecurityEvent.objects.get(event=Event.CSP_VIOLATION)
+    assert "\x00" not in json.dumps(stored.details, ensure_ascii=False)
+    assert "https://evil.example/\N{REPLACEMENT CHARACTER}x" in json.dumps(stored.details, ensure_ascii=False)
 
 
 @override_settings(RATELIMIT_ENABLE=False)

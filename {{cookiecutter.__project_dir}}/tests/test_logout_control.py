@@ -71,7 +71,7 @@ def pages_without_logout(client, urls, action):
         if response.status_code in (301, 302) or not response.content:
             continue  # a redirect, or an empty answer (405 to a GET on a POST-only URL): not a page
         if not response["Content-Type"].startswith("text/html"):
-            continue  # healthz, security.txt, recovery-code download
+            continue  # healthz, security.txt
         (shown if logout_form(response.content.decode(), action) else missing).append(url)
     return shown, missing
 

@@ -1,5 +1,5 @@
-"""Changing what signs a user in or recovers the account (email addresses, authenticator app, recovery
-codes, passkeys) first asks for the password or a factor again, unless one was given in the last
+"""Changing what signs a user in or recovers the account (email addresses, authenticator app, passkeys)
+first asks for the password or a factor again, unless one was given in the last
 ACCOUNT_REAUTHENTICATION_TIMEOUT seconds. A password change asks for the current password on its own
 form (tests/test_accounts.py)."""
 
@@ -19,7 +19,6 @@ CHANGES = [
     ("make another address primary", "post", "account_email", False, {"action_primary": "", "email": SECOND_ADDRESS}),
     ("add an authenticator app", "get", "mfa_activate_totp", False, {}),
     ("remove the authenticator app", "post", "mfa_deactivate_totp", False, {}),
-    ("new recovery codes", "post", "mfa_generate_recovery_codes", False, {}),
     ("add a passkey", "get", "mfa_add_webauthn", False, {}),
     ("remove a passkey", "post", "mfa_remove_webauthn", True, {}),
     ("rename a passkey", "post", "mfa_edit_webauthn", True, {"name": "renamed"}),

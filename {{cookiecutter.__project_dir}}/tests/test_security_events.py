@@ -156,7 +156,7 @@ def test_reset_request_for_an_unknown_address_is_recorded_without_the_address(cl
 
 
 @pytest.mark.django_db(transaction=True)  # allauth signals a new factor when the transaction commits
-def test_two_factor_and_reauthentication_events(client, password, security_events):
+def test_two_factor_and_reauthentication_events(client, password, security_events, next_code):
     staff = member("staff@example.com", password, is_staff=True)
     login(client, staff.email, password)
     reauthenticated(client, password)
@@ -164,22 +164,21 @@ def test_two_factor_and_reauthentication_events(client, password, security_event
     app = pyotp.TOTP(client.get(reverse("mfa_activate_totp")).context["form"].secret)
     client.post(reverse("mfa_activate_totp"), {"code": code_with_time_left(app)})
     factors = [event["details"]["factor"] for event in security_events.named(Event.TWO_FACTOR_ENROLLED)]
-    assert sorted(factors) == ["recovery_codes", "totp"]
-    recovery = client.get(reverse("mfa_view_recovery_codes")).context["unused_codes"]
-    SECRETS_USED.update([app.now(), *recovery])
+    assert factors == ["totp"]
+    SECRETS_USED.update([app.now(), app.secret])
     client.logout()
     login(client, staff.email, password)
     client.post(reverse("mfa_authenticate"), {"code": "000000"})
-    assert only(security_events, Event.TWO_FACTOR_FAILED)["user_id"] == staff.pk
-    client.post(reverse("mfa_authenticate"), {"code": recovery[0]})
-    assert only(security_events, Event.RECOVERY_CODE_USED)["user_id"] == staff.pk
-    assert security_events.named(Event.LOGIN_SUCCEEDED)[-1]["details"] == {"steps": ["password", "recovery_codes"]}
+    failed = only(security_events, Event.TWO_FACTOR_FAILED)
+    assert (failed["user_id"], failed["details"]) == (staff.pk, {"factor": "totp"})
+    code = next_code(app)
+    SECRETS_USED.add(code)
+    client.post(reverse("mfa_authenticate"), {"code": code})
+    assert security_events.named(Event.LOGIN_SUCCEEDED)[-1]["details"] == {"steps": ["password", "totp"]}
     reauthenticated(client, password)
-    client.post(reverse("mfa_generate_recovery_codes"))
-    only(security_events, Event.RECOVERY_CODES_REGENERATED)
     client.post(reverse("mfa_deactivate_totp"))
     removed = [event["details"]["factor"] for event in security_events.named(Event.TWO_FACTOR_REMOVED)]
-    assert sorted(removed) == ["recovery_codes", "totp"]
+    assert removed == ["totp"]
 
 
 def test_group_permission_and_privilege_changes(user, security_events):

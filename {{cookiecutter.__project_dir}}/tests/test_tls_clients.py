@@ -12,11 +12,12 @@ import time
 import urllib.parse
 
 import pytest
-from django.core.mail import get_connection
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMessage, get_connection
 from django_redis.cache import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from tests.helpers.certificates import self_signed_ca
+from tests.helpers.certificates import issued_by, self_signed_ca
 from tests.helpers.production_settings import load_prod
 
 
@@ -100,14 +101,19 @@ def redis_cache(monkeypatch, url):
     return RedisCache(cache["LOCATION"], {"OPTIONS": cache["OPTIONS"]})
 
 
-def test_redis_client_refuses_an_unknown_certificate_and_trusts_the_configured_ca(monkeypatch, server, private_ca):
+def test_redis_client_refuses_an_unknown_certificate_and_a_private_ca_is_refused_at_boot(
+    monkeypatch, server, private_ca
+):
     tls = server()
     with pytest.raises(RedisConnectionError, match="certificate verify failed"):
         redis_cache(monkeypatch, f"rediss://localhost:{tls.port}/0").get("probe")
+    assert tls.outcomes() == [False]
+    # redis-py would add this CA to the system's public ones, not trust it alone: refused before any connection.
     ca = urllib.parse.quote(str(private_ca / "ca.pem"))
-    with pytest.raises(RedisConnectionError):  # after the handshake: the test server speaks no Redis
-        redis_cache(monkeypatch, f"rediss://localhost:{tls.port}/0?ssl_ca_certs={ca}").get("probe")
-    assert tls.outcomes() == [False, True]
+    for parameter in ("ssl_ca_certs", "ssl_ca_path", "ssl_ca_data"):
+        with pytest.raises(ImproperlyConfigured, match="^REDIS_URL names a private CA"):
+            redis_cache(monkeypatch, f"rediss://localhost:{tls.port}/0?{parameter}={ca}")
+    assert tls.outcomes() == [False]
 
 
 def mail_connection(monkeypatch, url):
@@ -157,6 +163,117 @@ def test_mail_client_with_a_private_ca_trusts_no_other_ca(monkeypatch, server, p
     with pytest.raises(ssl.SSLCertVerificationError):
         mail_connection(monkeypatch, url + f"?ssl_cafile={urllib.parse.quote(str(private_ca / 'ca.pem'))}").open()
     assert impostor.outcomes() == [True, False]
+
+
+class MailRelay:
+    """An SMTP relay on 127.0.0.1 that takes mail only from a client whose certificate the client CA
+    issued (TLS from the first byte, or after STARTTLS), and records each message with that
+    certificate's subject as the relay saw it."""
+
+    def __init__(self, server_ca, client_ca, implicit_tls):
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(server_ca / "ca.pem", server_ca / "key.pem")
+        self.context.verify_mode = ssl.CERT_REQUIRED  # no certificate, or one from another CA: no handshake
+        self.context.load_verify_locations(client_ca / "ca.pem")
+        self.implicit_tls = implicit_tls
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.delivered = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            with connection, contextlib.suppress(OSError):  # a refused handshake ends the connection
+                connection.settimeout(5)
+                self.converse(
+                    self.context.wrap_socket(connection, server_side=True) if self.implicit_tls else connection
+                )
+
+    def converse(self, connection):
+        """The replies smtplib waits for, one command at a time."""
+        connection.sendall(b"220 localhost\r\n")
+        while command := connection.recv(65536).upper():
+            if command.startswith(b"EHLO"):
+                tls = isinstance(connection, ssl.SSLSocket)
+                connection.sendall(b"250 localhost\r\n" if tls else b"250-localhost\r\n250 STARTTLS\r\n")
+            elif command.startswith(b"STARTTLS"):
+                connection.sendall(b"220 go on\r\n")
+                connection = self.context.wrap_socket(connection, server_side=True)
+            elif command.startswith(b"DATA"):
+                connection.sendall(b"354 go on\r\n")
+                message = b""
+                while not message.endswith(b"\r\n.\r\n"):
+                    message += connection.recv(65536)
+                self.delivered.append((dict(field[0] for field in connection.getpeercert()["subject"]), message))
+                connection.sendall(b"250 queued\r\n")
+            elif command.startswith(b"QUIT"):
+                connection.sendall(b"221 bye\r\n")
+                return
+            else:  # MAIL FROM, RCPT TO
+                connection.sendall(b"250 ok\r\n")
+
+    def close(self):
+        self.listener.close()
+
+
+@pytest.fixture
+def mail_relay(private_ca, tmp_path_factory):
+    """Starts a relay, returned with the CA whose client certificates it takes."""
+    relays = []
+
+    def start(scheme, server_ca=private_ca):
+        client_ca = self_signed_ca(tmp_path_factory.mktemp("client-ca"))
+        relays.append(MailRelay(server_ca, client_ca, implicit_tls=scheme == "smtp+ssl"))
+        return relays[-1], client_ca
+
+    yield start
+    for each in relays:
+        each.close()
+
+
+def send_mail(monkeypatch, settings, url):
+    """Send a message as production does: Django's own connection, from the EMAIL_ settings EMAIL_URL gives."""
+    for key, value in load_prod(monkeypatch, EMAIL_URL=url).items():
+        if key.startswith("EMAIL_"):
+            setattr(settings, key, value)
+    settings.EMAIL_TIMEOUT = 5
+    EmailMessage("Reset your password", "Follow this link.", "site@example.com", ["someone@example.com"]).send()
+
+
+def client_certificate(directory):
+    return urllib.parse.urlencode({"ssl_certfile": directory / "cert.pem", "ssl_keyfile": directory / "key.pem"})
+
+
+@MAIL_SCHEMES
+def test_mail_relay_that_requires_a_client_certificate_takes_mail_only_with_the_one_its_ca_issued(
+    monkeypatch, settings, mail_relay, private_ca, tmp_path_factory, scheme
+):
+    relay, client_ca = mail_relay(scheme)
+    site = issued_by(client_ca, tmp_path_factory.mktemp("site"))
+    stranger = issued_by(self_signed_ca(tmp_path_factory.mktemp("other-ca")), tmp_path_factory.mktemp("stranger"))
+    url = f"{scheme}://localhost:{relay.port}?ssl_cafile={urllib.parse.quote(str(private_ca / 'ca.pem'))}"
+    for refused in (url, url + "&" + client_certificate(stranger)):
+        with pytest.raises(smtplib.SMTPServerDisconnected):  # the relay ended the handshake
+            send_mail(monkeypatch, settings, refused)
+    assert relay.delivered == []
+    send_mail(monkeypatch, settings, url + "&" + client_certificate(site))  # no user name or password in the URL
+    [(subject, message)] = relay.delivered
+    assert subject == {"commonName": site.name}
+    assert b"Subject: Reset your password" in message
+
+
+def test_mail_client_certificate_goes_with_a_relay_that_a_system_ca_certified(
+    monkeypatch, settings, mail_relay, system_ca, tmp_path_factory
+):
+    relay, client_ca = mail_relay("smtp+tls", server_ca=system_ca)
+    site = issued_by(client_ca, tmp_path_factory.mktemp("site"))
+    # No ssl_cafile: the system's CAs verify the relay, and the site still presents its certificate.
+    send_mail(monkeypatch, settings, f"smtp+tls://localhost:{relay.port}?" + client_certificate(site))
+    assert [subject for subject, _ in relay.delivered] == [{"commonName": site.name}]
 {%- if cookiecutter.database == "postgresql" %}
 
 

@@ -27,7 +27,7 @@ INSTALLED_APPS = [
     "axes",
     "allauth",
     "allauth.account",  # sign-up, login, email verification, password change and reset, re-authentication
-    "allauth.mfa",  # TOTP, recovery codes, WebAuthn and passkey login
+    "allauth.mfa",  # TOTP, WebAuthn and passkey login
     "allauth.usersessions",  # a user's sessions: listed, ended
     "rest_framework",
     "knox",  # API tokens, hashed at rest (KNOX_TOKEN_MODEL: api.Token)

@@ -13,7 +13,7 @@ DEBUG = False
 
 SECRET_KEY = env.secret_key()
 SECRET_KEY_FALLBACKS = env.secret_key_fallbacks()  # a rotated key: sessions and reset links survive the switch
-env.database_password()  # a server database needs a real password (DATABASE_URL)
+env.database_credentials()  # PostgreSQL: a Unix socket (peer), a client certificate or a real password
 ADMIN_URL = env.admin_url()
 MFA_ENCRYPTION_KEY = env.fernet_key("DJANGO_MFA_KEY")
 MFA_ENCRYPTION_KEY_FALLBACKS = env.fernet_key_fallbacks("DJANGO_MFA_KEY_FALLBACKS")  # read until rotate_mfa_key
@@ -27,6 +27,7 @@ if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 globals().update(env.email())  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS, ... from EMAIL_URL
+EMAIL_TIMEOUT = 10  # seconds per relay operation: a hung relay fails the send instead of holding the worker
 env.services_use_tls()  # Redis, mail and PostgreSQL on another host: TLS, or the boot is refused
 
 # Rate limits must count across every worker and host: a shared Redis. If it stops or hangs, each

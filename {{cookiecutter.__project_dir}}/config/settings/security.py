@@ -298,10 +298,12 @@ ACCOUNT_RATE_LIMITS = {
 
 # --- Two-factor authentication (allauth.mfa) ---------------------------------------------------
 # A stolen password alone opens nothing that matters: staff and superusers (or every user) must
-# pass a TOTP code, a recovery code or a passkey; the admin has no login of its own (no side door).
+# pass a TOTP code or a passkey; the admin has no login of its own (no side door).
 MFA_REQUIRED_FOR = "{{ cookiecutter.two_factor }}"  # "staff" (and superusers) or "everyone"; accounts/mfa_policy.py
 MFA_ADAPTER = "{{ cookiecutter.project_slug }}.accounts.adapters.MFAAdapter"  # secrets encrypted at rest
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# No recovery codes: allauth keeps them as an encrypted seed, reversible with the database and the MFA key,
+# not hashed; a lost factor is replaced by another factor or by an administrator (docs/authentication.md).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn"]
 # Passkey forms that refuse a malformed credential before parsing it (a 500 otherwise): accounts/webauthn_forms.py
 MFA_FORMS = {
     **{
@@ -319,11 +321,9 @@ MFA_FORMS = {
 MFA_PASSKEY_LOGIN_ENABLED = True  # phishing-resistant, passwordless sign-in with a passkey
 MFA_WEBAUTHN_USER_VERIFICATION = "required"  # a passkey alone is two factors only with the device's PIN or biometrics
 MFA_TOTP_TOLERANCE = 0  # a code opens nothing once its 30-second step is over (a shoulder-surfed code dies fast)
-MFA_RECOVERY_CODE_COUNT = 10
-MFA_RECOVERY_CODES_SHOW_ONCE = True  # recovery codes are shown when made, never again: a later visit cannot copy them
 MFA_TRUST_ENABLED = False  # no "trust this browser" cookie that skips the second factor
 MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}  # passkey login attempts per client
-# MFA_ENCRYPTION_KEY (TOTP secrets and recovery-code seeds encrypted at rest) comes from
+# MFA_ENCRYPTION_KEY (TOTP secrets encrypted at rest) comes from
 # DJANGO_MFA_KEY, and the keys being retired from DJANGO_MFA_KEY_FALLBACKS: dev.py and prod.py
 # (rotation: docs/keys.md).
 

@@ -7,8 +7,6 @@ import pytest
 from cryptography.fernet import Fernet
 from django.urls import reverse
 
-from config.settings import security
-
 from tests.helpers.clients import reauthenticated, sign_in
 
 # allauth sends its "factor added" signal when the transaction commits: the tests that add a factor
@@ -18,17 +16,15 @@ COMMITTING = pytest.mark.django_db(transaction=True)
 
 def enrol(client, password):
     """Add an authenticator app as the user does: password again, scan the secret, answer with a code.
-    Returns (totp, recovery codes shown once)."""
+    Returns the app (pyotp)."""
     reauthenticated(client, password)
     page = client.get(reverse("mfa_activate_totp"))
     assert b"<svg" in page.content  # the QR code, drawn on the server
     totp = pyotp.TOTP(page.context["form"].secret)
     client.enrolment_code = code_with_time_left(totp)  # kept, so a test can replay exactly this code
     response = client.post(reverse("mfa_activate_totp"), {"code": client.enrolment_code})
-    assert (response.status_code, response.headers["Location"]) == (302, reverse("mfa_view_recovery_codes"))
-    codes = client.get(reverse("mfa_view_recovery_codes")).context["unused_codes"]
-    assert len(codes) == security.MFA_RECOVERY_CODE_COUNT
-    return totp, codes
+    assert (response.status_code, response.headers["Location"]) == (302, reverse("mfa_index"))
+    return totp
 
 
 def code_with_time_left(totp, seconds=3):

@@ -87,11 +87,11 @@ def unseal(key, encrypted_text):
 
 
 class MFAAdapter(DefaultMFAAdapter):
-    """TOTP secrets and the recovery-code seed are stored encrypted with AES-256-GCM (authenticated:
-    an altered value is refused) under MFA_ENCRYPTION_KEY from the environment: a database dump alone
-    mints no codes. Values sealed under a key being retired (MFA_ENCRYPTION_KEY_FALLBACKS) or written
-    by earlier versions (Fernet: AES-128-CBC and HMAC-SHA256) are still read, until the rotate_mfa_key
-    command rewrites them under the current key and cipher (docs/keys.md)."""
+    """TOTP secrets are stored encrypted with AES-256-GCM (authenticated: an altered value is refused)
+    under MFA_ENCRYPTION_KEY from the environment: a database dump alone mints no codes. Values sealed
+    under a key being retired (MFA_ENCRYPTION_KEY_FALLBACKS) or written by earlier versions (Fernet:
+    AES-128-CBC and HMAC-SHA256) are still read, until the rotate_mfa_key command rewrites them under
+    the current key and cipher (docs/keys.md)."""
 
     def encrypt(self, text):
         nonce = secrets.token_bytes(NONCE_BYTES)

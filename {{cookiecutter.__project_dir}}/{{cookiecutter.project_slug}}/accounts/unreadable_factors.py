@@ -1,7 +1,7 @@
-"""A stored TOTP secret or recovery-code seed that no MFA key decrypts: a database restored beside another
-DJANGO_MFA_KEY, or a key dropped from DJANGO_MFA_KEY_FALLBACKS before rotate_mfa_key ran. The user gets
-a 503 page saying what they can do, and the operator a security event naming the account, instead of
-a 500 (docs/keys.md, *A lost or wrong DJANGO_MFA_KEY*)."""
+"""A stored TOTP secret that no MFA key decrypts: a database restored beside another DJANGO_MFA_KEY, or a
+key dropped from DJANGO_MFA_KEY_FALLBACKS before rotate_mfa_key ran. The user gets a 503 page saying what
+they can do, and the operator a security event naming the account, instead of a 500 (docs/keys.md,
+*A lost or wrong DJANGO_MFA_KEY*)."""
 
 from allauth.mfa.base import forms
 from django.shortcuts import render
@@ -23,8 +23,8 @@ class AuthenticateForm(forms.AuthenticateForm):
 
 
 class UnreadableFactorsMiddleware:
-    """Answers UndecryptableSecret from any view (the code step, re-authentication, the recovery-code
-    pages) with the page, and records it."""
+    """Answers UndecryptableSecret from any view (the code step, re-authentication) with the page, and
+    records it."""
 
     def __init__(self, get_response):
         self.get_response = get_response

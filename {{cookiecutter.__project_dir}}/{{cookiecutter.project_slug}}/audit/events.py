@@ -54,8 +54,6 @@ class Event(StrEnum):
     TWO_FACTOR_REMOVED = "two_factor.removed"
     TWO_FACTOR_FAILED = "two_factor.failed"
     TWO_FACTOR_UNREADABLE = "two_factor.unreadable"
-    RECOVERY_CODE_USED = "two_factor.recovery_code_used"
-    RECOVERY_CODES_REGENERATED = "two_factor.recovery_codes_regenerated"
     GROUPS_CHANGED = "user.groups_changed"
     PERMISSIONS_CHANGED = "user.permissions_changed"
     PRIVILEGE_CHANGED = "user.privilege_changed"
@@ -83,19 +81,25 @@ SECRET_WORDS = ("password", "passwd", "token", "secret", "code", "key", "session
 MAX_TEXT = 200
 
 
+def text(value, limit=MAX_TEXT):
+    """Text as recorded: truncated, and without NUL, which PostgreSQL cannot store in text or jsonb
+    (a CSP report or a path carrying one would otherwise fail the request that records it)."""
+    return str(value)[:limit].replace("\x00", "\N{REPLACEMENT CHARACTER}")
+
+
 def redact(details):
     """Details safe to log: secret-looking keys dropped, text truncated, only JSON-able values."""
     safe = {}
     for name, value in details.items():
-        if any(word in name.lower() for word in SECRET_WORDS):
+        if any(word in str(name).lower() for word in SECRET_WORDS):
             continue
         if isinstance(value, dict):
             value = redact(value)
         elif isinstance(value, (list, tuple, set)):
-            value = [str(item)[:MAX_TEXT] for item in value][:50]
+            value = [text(item) for item in value][:50]
         elif not isinstance(value, (int, float, bool)) and value is not None:
-            value = str(value)[:MAX_TEXT]
-        safe[name] = value
+            value = text(value)
+        safe[text(name)] = value
     return safe
 
 
@@ -123,8 +127,8 @@ def _request_fields(request):
         "client_ip": client_ip(request) or None,
         "request_id": getattr(request, "request_id", None),
         "method": request.method,
-        "path": request.path[:MAX_TEXT],
-        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:120] or None,
+        "path": text(request.path),
+        "user_agent": text(request.META.get("HTTP_USER_AGENT", ""), 120) or None,
     }
 
 

@@ -13,8 +13,6 @@ from allauth.mfa.signals import (
     authentication_failed,
     authenticator_added,
     authenticator_removed,
-    authenticator_reset,
-    authenticator_used,
 )
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
@@ -86,17 +84,6 @@ def factor_added(sender, request, user, authenticator, **kwargs):
 @receiver(authenticator_removed)
 def factor_removed(sender, request, user, authenticator, **kwargs):
     record(Event.TWO_FACTOR_REMOVED, Outcome.SUCCESS, request, user=user, factor=authenticator.type)
-
-
-@receiver(authenticator_reset)
-def factor_reset(sender, request, user, authenticator, **kwargs):
-    record(Event.RECOVERY_CODES_REGENERATED, Outcome.SUCCESS, request, user=user)
-
-
-@receiver(authenticator_used)
-def factor_used(sender, request, user, authenticator, reauthenticated=False, passwordless=False, **kwargs):
-    if authenticator.type == authenticator.Type.RECOVERY_CODES:
-        record(Event.RECOVERY_CODE_USED, Outcome.SUCCESS, request, user=user)
 
 
 @receiver(authentication_failed)

@@ -1,4 +1,5 @@
-"""Django's SMTP backend, trusting only a private CA for the mail relay (EMAIL_URL ?ssl_cafile=PATH)."""
+"""Django's SMTP backend for a relay with a private CA (EMAIL_URL ?ssl_cafile=PATH) or that knows the site
+by its client certificate (?ssl_certfile=PATH&ssl_keyfile=PATH)."""
 
 import ssl
 
@@ -8,8 +9,9 @@ from django.utils.functional import cached_property
 
 
 class PrivateCaEmailBackend(smtp.EmailBackend):
-    """The relay's certificate must chain to EMAIL_SSL_CAFILE: the system's public CAs are not loaded,
-    so a certificate any of them issued for the relay's name is refused."""
+    """The relay's certificate must chain to EMAIL_SSL_CAFILE, when set: the system's public CAs are then
+    not loaded, so a certificate any of them issued for the relay's name is refused. Unset, the system's
+    CAs verify the relay, where Django's own backend, given a client certificate, would load none."""
 
     def __init__(self, *args, ssl_cafile=None, **kwargs):
         super().__init__(*args, **kwargs)

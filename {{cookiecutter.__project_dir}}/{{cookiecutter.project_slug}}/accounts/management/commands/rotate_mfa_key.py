@@ -5,9 +5,9 @@ from django.db import transaction
 
 from ...adapters import UndecryptableSecret
 
-# The values allauth stores encrypted: a TOTP secret; the recovery codes' seed, or the codes
-# themselves when imported from another system. Passkeys hold public keys only.
-SEALED = {Authenticator.Type.TOTP: ("secret",), Authenticator.Type.RECOVERY_CODES: ("seed", "migrated_codes")}
+# The values allauth stores encrypted: a TOTP secret (security.py offers no recovery codes). Passkeys
+# hold public keys only.
+SEALED = {Authenticator.Type.TOTP: ("secret",)}
 
 
 class Command(BaseCommand):
@@ -35,8 +35,6 @@ class Command(BaseCommand):
                     for field in SEALED[authenticator.type]:
                         if isinstance(data.get(field), str):
                             data[field] = reseal(data[field])
-                        elif isinstance(data.get(field), list):
-                            data[field] = [reseal(value) for value in data[field]]
                     authenticator.save(update_fields=["data"])
         except UndecryptableSecret as error:
             raise CommandError(
