@@ -32,6 +32,9 @@ RESERVED_SLUGS = frozenset(
     }
 )
 
+# The slug names the service's system accounts (deploy/systemd, pg_ident.conf: SLUG and SLUG_owner),
+# and Linux user names stay under 32 characters.
+MAX_SLUG_LENGTH = 25
 LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$")
 
@@ -49,6 +52,8 @@ def check_project_slug(value):
         return "must not be a Python keyword"
     if value.startswith("_"):
         return "must not start with an underscore"
+    if len(value) > MAX_SLUG_LENGTH:
+        return f"must be at most {MAX_SLUG_LENGTH} characters (it names system accounts, such as {value}_owner)"
     if value in sys.stdlib_module_names or value in RESERVED_SLUGS:
         return "must not shadow a module the project imports (stdlib, Django, its dependencies or its own)"
     return None

@@ -160,6 +160,7 @@ BAD_ANSWERS = [
     ("project_slug", "../escape", "must be a lowercase Python identifier"),
     ("project_slug", "class", "must not be a Python keyword"),
     ("project_slug", "_private", "must not start with an underscore"),
+    ("project_slug", "a" * 26, "must be at most 25 characters"),
     ("project_slug", "django", "must not shadow a module"),
     ("project_slug", "csp", "must not shadow a module"),
     ("project_slug", "config", "must not shadow a module"),
@@ -186,6 +187,15 @@ BAD_ANSWERS = [
     ("time_zone", "utc ", "must be an IANA time zone name"),
     ("time_zone", "../../etc/passwd", "must be an IANA time zone name"),
 ]
+
+
+@pytest.mark.parametrize("slug", ["ab", "z" * 25])
+def test_the_shortest_and_longest_slugs_pass_the_project_s_linters(tmp_path, slug):
+    # Import order and line lengths depend on the slug: "ab" sorts before config, the longest fills lines.
+    project = bake(tmp_path, project_name="Named", project_slug=slug)
+    for check in (["check", "."], ["format", "--check", "."]):
+        result = run([sys.executable, "-m", "ruff", *check], project)
+        assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(("field", "value", "rule"), BAD_ANSWERS)

@@ -170,9 +170,10 @@ def unit_settings(unit):
 
 
 def test_the_services_can_neither_read_nor_rewrite_the_logs(baked):
-    """The application's log is the journal: its services run as a user of their own in no group, on a
-    read-only file system but for their own state and runtime directories, with no capability that
-    gets around file permissions, so they can add lines through journald and nothing more."""
+    """The application's log is the journal: its services run as a dynamic user of their own, in no
+    group but redis (which owns no log), on a read-only file system but for their own state and runtime
+    directories, with no capability that gets around file permissions, so they can add lines through
+    journald and nothing more."""
     project = baked("defaults")
     services = sorted((project / "deploy" / "systemd").glob("*.service"))
     assert {unit.name for unit in services} >= {f"{project.name}.service", f"{project.name}-prune-events.service"}
@@ -180,7 +181,11 @@ def test_the_services_can_neither_read_nor_rewrite_the_logs(baked):
     for unit in services:
         settings = unit_settings(unit)
         assert settings["DynamicUser"] == ["yes"], unit.name
-        assert not {"User", "Group", "SupplementaryGroups"} & settings.keys(), unit.name  # so not adm, systemd-journal
+        # A dynamic user by the project's name, which PostgreSQL's peer authentication maps to the site's
+        # role; no static group such as adm or systemd-journal: only redis, for Redis's socket.
+        assert settings["User"] == [project.name], unit.name
+        assert "Group" not in settings, unit.name
+        assert settings.get("SupplementaryGroups", ["redis"]) == ["redis"], unit.name
         assert settings["ProtectSystem"] == ["strict"], unit.name
         assert settings["CapabilityBoundingSet"] == [""], unit.name  # no CAP_DAC_OVERRIDE, CAP_SYSLOG, ...
         assert settings["NoNewPrivileges"] == ["yes"], unit.name

@@ -13,6 +13,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from config.settings import security
+
 from {{ cookiecutter.project_slug }}.accounts.models import User
 
 from tests.helpers.clients import HttpsClient, signed_in, verified

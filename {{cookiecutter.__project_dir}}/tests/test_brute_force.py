@@ -13,6 +13,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from config.settings import security
+
 from {{ cookiecutter.project_slug }}.accounts.hashers import Argon2PasswordHasher
 
 from tests.helpers.rate_limits import allowed

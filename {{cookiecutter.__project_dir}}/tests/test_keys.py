@@ -9,6 +9,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.signing import Signer
 
 from config.settings import security
+
 from {{ cookiecutter.project_slug }}.accounts.adapters import AES_GCM
 from {{ cookiecutter.project_slug }}.accounts.webauthn_forms import APPROVED_ALGORITHMS, MIN_RSA_BITS
 

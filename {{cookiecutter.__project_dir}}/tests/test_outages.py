@@ -1,9 +1,11 @@
 """A backing service that is down degrades the site, never breaks it: Redis down means limits counted
 per process (throttling/cache.py), a database that does not answer means a 503 with Retry-After
-(hardening/csp_report.py). docs/outages.md describes each case; the template's live tests stop and pause
-real Redis and PostgreSQL servers under load."""
+(hardening/csp_report.py), a mail relay that fails means a page that says so (accounts/adapters.py).
+docs/outages.md describes each case; the template's live tests stop and pause real Redis and
+PostgreSQL servers under load."""
 
 import json
+import re
 
 import pytest
 from django.core.cache import caches
@@ -87,3 +89,23 @@ def test_a_database_that_does_not_answer_is_a_503_with_retry_after(client):
     assert api.json()["status"] == 503
     assert "Retry-After" in api.headers
     assert client.get("/__test__/500/").status_code == 500  # any other failure stays a 500
+
+
+@pytest.mark.django_db
+def test_a_mail_relay_that_is_down_leaves_the_page_answering_alike_for_every_address(client, user, security_events):
+    # Port 9 (discard) on this machine: the connection is refused, as by a relay that is down.
+    relay_down = {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1",
+                  "EMAIL_PORT": 9, "EMAIL_TIMEOUT": 2}  # fmt: skip
+    with override_settings(**relay_down):
+        pages = [
+            client.post(reverse("account_reset_password"), {"email": address}, follow=True)
+            for address in (user.email, "nobody@example.com")
+        ]
+    # The same page whether or not the address has an account: an outage is no account oracle.
+    shown = {re.sub(r'(nonce|value)="[^"]*"', "", page.content.decode()) for page in pages}
+    assert [page.status_code for page in pages] == [200, 200]
+    assert len(shown) == 1
+    assert "No mail could be sent just now" in shown.pop()
+    failed = security_events.named(Event.MAIL_FAILED)
+    assert [event["details"]["error"] for event in failed] == ["ConnectionRefusedError"] * 2
+    assert [event["outcome"] for event in failed] == ["failure"] * 2

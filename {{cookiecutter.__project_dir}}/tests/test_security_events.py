@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.settings import security
+
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.audit.events import Event
 from {{ cookiecutter.project_slug }}.audit.log_format import JsonLineFormatter

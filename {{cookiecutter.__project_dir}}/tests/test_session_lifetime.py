@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from config.settings import security
+
 from {{ cookiecutter.project_slug }}.accounts.session_lifetime import SEEN, STARTED
 from {{ cookiecutter.project_slug }}.audit.events import Event
 

@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from config.settings import security
+
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.audit.events import Event
 

@@ -5,7 +5,7 @@ prod.py and test.py keep all of them. A reviewer who reads this file knows the p
 """
 
 from datetime import timedelta
-from pathlib import Path
+from importlib.resources import files
 
 from csp.constants import NONCE, NONE, SELF
 
@@ -171,7 +171,8 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "{{ cookiecutter.project_slug }}.api.permissions.TokenScope",
     ],
-    "DEFAULT_PARSER_CLASSES": ["{{ cookiecutter.project_slug }}.api.parsers.JSONParser"],  # JSON only, size- and depth-bounded
+    # JSON only, bounded in size and depth
+    "DEFAULT_PARSER_CLASSES": ["{{ cookiecutter.project_slug }}.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],  # no browsable HTML API to attack
     # Counted in the default cache (Redis in production), so every worker and host shares the counts.
     "DEFAULT_THROTTLE_CLASSES": ["{{ cookiecutter.project_slug }}.api.throttling.TokenOrUserThrottle"],
@@ -211,9 +212,7 @@ PASSWORD_HASHERS = [
 ]
 # The 10,000 most common passwords of 12 characters or more, lowercased, from SecLists'
 # 10-million-password-list-top-1000000 (Daniel Miessler, CC BY-SA 3.0): guessed first by any attacker.
-LONG_COMMON_PASSWORDS = (
-    Path(__file__).resolve().parents[2] / "{{ cookiecutter.project_slug }}" / "accounts" / "long-common-passwords.txt.gz"
-)
+LONG_COMMON_PASSWORDS = files("{{ cookiecutter.project_slug }}.accounts") / "long-common-passwords.txt.gz"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -2,9 +2,9 @@
 
 Only these rules live here: which address a request comes from (the proxy-aware client_ip, so
 allauth's rate limits count the real client), that a login refused by a rate limit gets the 429 page,
-that links in mail lead to SITE_URL, whether sign-up is open (SIGNUP_OPEN), how MFA secrets are
-encrypted at rest (MFA_ENCRYPTION_KEY), and that every ended session is recorded. Everything else is
-allauth's own code path.
+that links in mail lead to SITE_URL, that a mail relay which fails leaves the page answering, whether
+sign-up is open (SIGNUP_OPEN), how MFA secrets are encrypted at rest (MFA_ENCRYPTION_KEY), and that
+every ended session is recorded. Everything else is allauth's own code path.
 """
 
 import base64
@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from ..audit.events import Event, Outcome, record
@@ -48,7 +49,14 @@ class AccountAdapter(DefaultAccountAdapter):
         # request named: ALLOWED_HOSTS does not check its port, so "Host: site:4444" would otherwise
         # mail a reset link, and its token, to whatever listens on that port.
         links = {name: on_site(url) for name, url in context.items() if name.endswith("_url")}
-        super().send_mail(template_prefix, email, {**context, **links})
+        try:
+            super().send_mail(template_prefix, email, {**context, **links})
+        except OSError as error:  # smtplib's errors included: the relay down, hung or refusing
+            # The page still answers, the same whichever address was typed (every flow mails known and
+            # unknown addresses alike), and says no mail went out; the event tells the operator.
+            record(Event.MAIL_FAILED, Outcome.FAILURE, self.request, mail=template_prefix, error=type(error).__name__)
+            if self.request is not None:
+                messages.error(self.request, "No mail could be sent just now. Please try again in a few minutes.")
 
     def is_open_for_signup(self, request):
         # "closed": only staff create accounts (admin); allauth shows account/signup_closed.html.

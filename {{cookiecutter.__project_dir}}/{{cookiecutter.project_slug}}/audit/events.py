@@ -64,6 +64,7 @@ class Event(StrEnum):
     API_TOKEN_EXPIRED = "api_token.expired"  # noqa: S105  (an event name, not a token)
     API_AUTHENTICATION_FAILED = "api.authentication_failed"
     API_AUTHENTICATED = "api.authenticated"
+    MAIL_FAILED = "mail.failed"
     CACHE_UNAVAILABLE = "cache.unavailable"
     CACHE_RECOVERED = "cache.recovered"
 
