@@ -5,10 +5,15 @@ operation remains."""
 import contextlib
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.db import DatabaseError, connection
 from django.urls import reverse
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+
+from tests.helpers.clients import HttpsClient, reauthenticated, verified
+from tests.helpers.two_factor import reset_in_the_admin
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_signup")]
 
@@ -33,21 +38,29 @@ def refused(create_trigger, drop_trigger):
                 cursor.execute("DROP FUNCTION refuse()")
 
 
-def address_inserts_refused():
+def address_writes_refused():
+    """The database refuses every INSERT and UPDATE of an email address."""
+
     def create(cursor):
         if connection.vendor == "sqlite":
             cursor.execute(
-                "CREATE TEMP TRIGGER refuse BEFORE INSERT ON account_emailaddress "
+                "CREATE TEMP TRIGGER refuse_insert BEFORE INSERT ON account_emailaddress "
+                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+            )
+            cursor.execute(
+                "CREATE TEMP TRIGGER refuse_update BEFORE UPDATE ON account_emailaddress "
                 "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
             )
         else:
             cursor.execute(
-                "CREATE TRIGGER refuse BEFORE INSERT ON account_emailaddress FOR EACH ROW EXECUTE FUNCTION refuse()"
+                "CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON account_emailaddress "
+                "FOR EACH ROW EXECUTE FUNCTION refuse()"
             )
 
     def drop(cursor):
         if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER refuse")
+            cursor.execute("DROP TRIGGER refuse_insert")
+            cursor.execute("DROP TRIGGER refuse_update")
         else:
             cursor.execute("DROP TRIGGER refuse ON account_emailaddress")
 
@@ -56,8 +69,21 @@ def address_inserts_refused():
 
 def test_sign_up_creates_the_account_and_its_address_together(client, password):
     fields = {"email": "new@example.com", "password1": password, "password2": password}
-    with address_inserts_refused(), pytest.raises(DatabaseError):
+    with address_writes_refused(), pytest.raises(DatabaseError):
         client.post(reverse("account_signup"), fields)
     assert not User.objects.filter(email="new@example.com").exists()
     assert client.post(reverse("account_signup"), fields).status_code == 302  # and can be tried again
     assert User.objects.get(email="new@example.com").emailaddress_set.count() == 1
+
+
+def test_lost_every_factor_removes_the_factors_and_unverifies_the_address_together(admin_client, user):
+    verified(HttpsClient(), user)
+    assert Authenticator.objects.filter(user=user).exists()
+    reauthenticated(admin_client, "password")
+    with address_writes_refused(), pytest.raises(DatabaseError):
+        reset_in_the_admin(admin_client, user)
+    assert Authenticator.objects.filter(user=user).exists()  # no factor gone while the address stays verified
+    assert EmailAddress.objects.get(user=user).verified
+    assert reset_in_the_admin(admin_client, user).status_code == 302  # and can be done again
+    assert not Authenticator.objects.filter(user=user).exists()
+    assert not EmailAddress.objects.get(user=user).verified
