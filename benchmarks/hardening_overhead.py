@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from conftest import bake, read_env  # noqa: E402
+from bakery import bake, read_env  # noqa: E402
 from live.processes import free_port, start_redis, stop, wait_for_port  # noqa: E402
 
 TEMPLATE = """<!doctype html>

@@ -9,7 +9,7 @@ import csv
 import re
 
 import pytest
-from conftest import ROOT
+from bakery import ROOT
 
 ROW = re.compile(r"^\| (V[\d.]+) \| (\d) \| ([^|]+) \| (MET|N/A|OPEN) \| (.*) \|$", re.MULTILINE)
 TEMPLATE_TEST = re.compile(r"template: `tests/(test_\w+\.py)::(test_\w+)`")

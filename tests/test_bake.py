@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import OPTION_SETS, ROOT, bake, load_hook, read_env, run
+from bakery import OPTION_SETS, ROOT, bake, load_hook, read_env, run
 from cookiecutter.exceptions import FailedHookException
 
 SECRET_KEYS = {"DJANGO_SECRET_KEY", "DJANGO_ADMIN_URL", "DJANGO_MFA_KEY"}

@@ -6,7 +6,7 @@ import subprocess
 import time
 import urllib.request
 
-from conftest import ROOT
+from bakery import ROOT
 from live.processes import free_port
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from conftest import bake, read_env, run
+from bakery import bake, read_env, run
 
 BIN = Path(sys.executable).parent
 

@@ -4,7 +4,7 @@ import re
 import sys
 
 import pytest
-from conftest import OPTION_SETS, run
+from bakery import OPTION_SETS, run
 
 pytestmark = pytest.mark.baked
 

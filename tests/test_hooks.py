@@ -9,7 +9,7 @@ import string
 import sys
 
 import pytest
-from conftest import ROOT, TEMPLATE_PROJECT, answers, load_hook, render_hook, run
+from bakery import ROOT, TEMPLATE_PROJECT, answers, load_hook, render_hook, run
 
 
 @pytest.fixture(scope="module")

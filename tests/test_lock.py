@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run
+from bakery import ROOT, run
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 

@@ -15,7 +15,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from conftest import OPTION_SETS, read_env, run
+from bakery import OPTION_SETS, read_env, run
 from live.accounts import CREATE_USER, PASSWORD
 from live.load import Load, mixed_requests
 from live.processes import free_port, start_redis, stop

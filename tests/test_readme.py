@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import OPTION_SETS, bake
+from bakery import OPTION_SETS, bake
 
 MAX_LINES = 120
 

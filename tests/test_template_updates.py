@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from bakery import ROOT
 
 pytestmark = pytest.mark.baked
 CRUFT = str(Path(sys.executable).parent / "cruft")

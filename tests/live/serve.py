@@ -6,7 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from conftest import bake, read_env
+from bakery import bake, read_env
 
 from live.accounts import PASSWORD, add_sample_data
 from live.certificate import make_certificate
