@@ -96,8 +96,10 @@ def test_the_bake_chose_postgresql(baked):
     assert read_env(baked("alternatives") / ".env")["DATABASE_URL"].startswith("postgres://")
 
 
-def test_generated_suite_passes_on_postgresql(baked, database_url):
-    result = run([sys.executable, "-m", "pytest", "-q"], baked("alternatives"), env={"DATABASE_URL": database_url})
+def test_generated_checks_and_suite_pass_on_postgresql(baked, database_url):
+    # The bake's own bin/test (linters, migration check, import contract, suite) on the database it was
+    # made for; tests/test_generated_project.py runs the defaults bake's on SQLite.
+    result = run(["bin/test", "-q"], baked("alternatives"), env={"DATABASE_URL": database_url})
     summary = result.stdout.strip().splitlines()[-1]
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
     assert re.fullmatch(r"\d+ passed in [\d.]+s( \([\d:]+\))?", summary), summary
