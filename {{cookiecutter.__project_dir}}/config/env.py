@@ -148,7 +148,18 @@ def redis_url(name="REDIS_URL"):
             f"{name} names a private CA, which the Redis client would trust beside every public CA: give Redis a"
             " publicly trusted certificate, or reach it through a local TLS tunnel (docs/connections.md)."
         )
+    # ?ssl_certfile=PATH&ssl_keyfile=PATH: a client certificate by which Redis (tls-auth-clients) knows the site.
+    certificate = [given[key][-1] for key in ("ssl_certfile", "ssl_keyfile") if key in given]
+    if certificate and (len(certificate) == 1 or not value.startswith("rediss://")):
+        raise ImproperlyConfigured(f"{name} must give both ssl_certfile and ssl_keyfile, over rediss://, or neither.")
+    unreadable = [path for path in certificate if not readable(path)]
+    if unreadable:  # stop the boot, not the first request
+        raise ImproperlyConfigured(f"{name} names a file that does not exist or cannot be read: {unreadable[0]}.")
     return value
+
+
+def readable(path):
+    return Path(path).is_file() and os.access(path, os.R_OK)
 
 
 def email(name="EMAIL_URL"):
@@ -173,7 +184,7 @@ def email(name="EMAIL_URL"):
         raise ImproperlyConfigured(f"{name} must give both ssl_certfile and ssl_keyfile, or neither.")
     if certificate and scheme == "smtp":
         raise ImproperlyConfigured(f"{name} sends a client certificate only over TLS: use smtp+tls:// or smtp+ssl://.")
-    unreadable = [path for path in query.values() if not (Path(path).is_file() and os.access(path, os.R_OK))]
+    unreadable = [path for path in query.values() if not readable(path)]
     if unreadable:  # stop the boot, not the first mail
         raise ImproperlyConfigured(f"{name} names a file that does not exist or cannot be read: {unreadable[0]}.")
     if query:
