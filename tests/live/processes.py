@@ -18,16 +18,30 @@ def free_port():
 
 
 def wait_for_port(port, process, timeout=30):
+    listening(lambda: socket.create_connection(("127.0.0.1", port), timeout=0.5).close(), f"127.0.0.1:{port}",
+              process, timeout)  # fmt: skip
+
+
+def wait_for_socket(path, process, timeout=30):
+    def connect():
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.connect(str(path))
+
+    listening(connect, path, process, timeout)
+
+
+def listening(connect, where, process, timeout):
+    """Returns once connect() succeeds; raises if the process exits first or timeout seconds pass."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode} before listening on {port}")
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode} before listening on {where}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
+            connect()
+            return
         except OSError:
             time.sleep(0.1)
-    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
+    raise TimeoutError(f"nothing listening on {where} after {timeout}s")
 
 
 def stop(process):
@@ -58,20 +72,6 @@ def start_redis(directory, port=None, unix_socket=None):
     else:
         wait_for_port(port, process)
     return process, port
-
-
-def wait_for_socket(path, process, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode} before listening on {path}")
-        with socket.socket(socket.AF_UNIX) as sock:
-            try:
-                sock.connect(str(path))
-                return
-            except OSError:
-                time.sleep(0.1)
-    raise TimeoutError(f"nothing listening on {path} after {timeout}s")
 
 
 def start_gunicorn(project, env, port, log, *tls_files, workers=2):

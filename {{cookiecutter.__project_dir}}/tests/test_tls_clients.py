@@ -36,17 +36,14 @@ def system_ca(tmp_path_factory, monkeypatch):
     return directory
 
 
-class TlsServer:
-    """Accepts connections on 127.0.0.1 and does the TLS handshake (after PostgreSQL's SSLRequest or
-    SMTP's STARTTLS, if asked), recording for each connection whether the handshake completed."""
+class LocalServer:
+    """A server on 127.0.0.1 that handles one connection at a time, on a thread of its own, until closed.
+    Subclasses set what handle() needs before calling __init__, which starts the thread."""
 
-    def __init__(self, directory, protocol=None):
-        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self.context.load_cert_chain(directory / "ca.pem", directory / "key.pem")
-        self.protocol = protocol
+    def __init__(self, context):
+        self.context = context
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
-        self.handshakes = []
         threading.Thread(target=self.serve, daemon=True).start()
 
     def serve(self):
@@ -57,19 +54,37 @@ class TlsServer:
                 return  # closed
             with connection:
                 connection.settimeout(5)
-                if self.protocol == "postgres":
-                    connection.recv(8)  # SSLRequest
-                    connection.sendall(b"S")
-                elif self.protocol == "smtp":
-                    for answer in (b"220 localhost\r\n", b"250-localhost\r\n250 STARTTLS\r\n", b"220 go on\r\n"):
-                        connection.sendall(answer)  # greeting, then the answers to EHLO and STARTTLS
-                        if answer != b"220 go on\r\n":
-                            connection.recv(1024)
-                try:
-                    with self.context.wrap_socket(connection, server_side=True):
-                        self.handshakes.append(True)
-                except (ssl.SSLError, OSError):
-                    self.handshakes.append(False)
+                self.handle(connection)
+
+    def close(self):
+        self.listener.close()
+
+
+class TlsServer(LocalServer):
+    """Does the TLS handshake (after PostgreSQL's SSLRequest or SMTP's STARTTLS, if asked), recording for
+    each connection whether the handshake completed."""
+
+    def __init__(self, directory, protocol=None):
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(directory / "ca.pem", directory / "key.pem")
+        self.protocol = protocol
+        self.handshakes = []
+        super().__init__(context)
+
+    def handle(self, connection):
+        if self.protocol == "postgres":
+            connection.recv(8)  # SSLRequest
+            connection.sendall(b"S")
+        elif self.protocol == "smtp":
+            for answer in (b"220 localhost\r\n", b"250-localhost\r\n250 STARTTLS\r\n", b"220 go on\r\n"):
+                connection.sendall(answer)  # greeting, then the answers to EHLO and STARTTLS
+                if answer != b"220 go on\r\n":
+                    connection.recv(1024)
+        try:
+            with self.context.wrap_socket(connection, server_side=True):
+                self.handshakes.append(True)
+        except (ssl.SSLError, OSError):
+            self.handshakes.append(False)
 
     def outcomes(self, count=2):
         """The handshakes' outcomes, once `count` connections have been handled (5 seconds at most)."""
@@ -77,9 +92,6 @@ class TlsServer:
         while len(self.handshakes) < count and time.monotonic() < deadline:
             time.sleep(0.01)
         return self.handshakes
-
-    def close(self):
-        self.listener.close()
 
 
 @pytest.fixture
@@ -165,33 +177,23 @@ def test_mail_client_with_a_private_ca_trusts_no_other_ca(monkeypatch, server, p
     assert impostor.outcomes() == [True, False]
 
 
-class MailRelay:
-    """An SMTP relay on 127.0.0.1 that takes mail only from a client whose certificate the client CA
-    issued (TLS from the first byte, or after STARTTLS), and records each message with that
-    certificate's subject as the relay saw it."""
+class MailRelay(LocalServer):
+    """An SMTP relay that takes mail only from a client whose certificate the client CA issued (TLS from
+    the first byte, or after STARTTLS), and records each message with that certificate's subject as the
+    relay saw it."""
 
     def __init__(self, server_ca, client_ca, implicit_tls):
-        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self.context.load_cert_chain(server_ca / "ca.pem", server_ca / "key.pem")
-        self.context.verify_mode = ssl.CERT_REQUIRED  # no certificate, or one from another CA: no handshake
-        self.context.load_verify_locations(client_ca / "ca.pem")
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(server_ca / "ca.pem", server_ca / "key.pem")
+        context.verify_mode = ssl.CERT_REQUIRED  # no certificate, or one from another CA: no handshake
+        context.load_verify_locations(client_ca / "ca.pem")
         self.implicit_tls = implicit_tls
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
         self.delivered = []
-        threading.Thread(target=self.serve, daemon=True).start()
+        super().__init__(context)
 
-    def serve(self):
-        while True:
-            try:
-                connection, _ = self.listener.accept()
-            except OSError:
-                return  # closed
-            with connection, contextlib.suppress(OSError):  # a refused handshake ends the connection
-                connection.settimeout(5)
-                self.converse(
-                    self.context.wrap_socket(connection, server_side=True) if self.implicit_tls else connection
-                )
+    def handle(self, connection):
+        with contextlib.suppress(OSError):  # a refused handshake ends the connection
+            self.converse(self.context.wrap_socket(connection, server_side=True) if self.implicit_tls else connection)
 
     def converse(self, connection):
         """The replies smtplib waits for, one command at a time."""
@@ -215,9 +217,6 @@ class MailRelay:
                 return
             else:  # MAIL FROM, RCPT TO
                 connection.sendall(b"250 ok\r\n")
-
-    def close(self):
-        self.listener.close()
 
 
 @pytest.fixture
